@@ -1,0 +1,39 @@
+# rulelang: two commands from a fresh clone (Python 3.11 and make only).
+#   make demo   creates .venv, installs, evaluates a real dagpenger case and prints the decision
+#   make test   creates .venv if needed, installs, runs the whole test suite
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test check install clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	@echo "== rulelang check rules"
+	@$(BIN)/rulelang check rules
+	@echo
+	@echo "== rulelang evaluate dagpenger --facts examples/dagpenger_innvilget.json --date 2025-06-02 --format text"
+	@$(BIN)/rulelang evaluate dagpenger --facts examples/dagpenger_innvilget.json --date 2025-06-02 --format text
+	@echo "== the same decision as JSON (CONTRACT.md)"
+	@$(BIN)/rulelang evaluate dagpenger --facts examples/dagpenger_innvilget.json --date 2025-06-02 --format json
+
+test: $(STAMP)
+	$(BIN)/rulelang check rules
+	$(BIN)/rulelang test rules
+	$(BIN)/python -m pytest
+
+check: $(STAMP)
+	$(BIN)/rulelang check rules
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""explain: decisions as plain-language Norwegian explanations and letters (see issue 4)."""

@@ -1,0 +1,214 @@
+"""Command line: `rulelang evaluate | check | test | fmt`.
+
+Input: argv. Output: on stdout the result (JSON or text), on stderr the diagnostics. Exit codes
+(CONTRACT.md): 0 done; 1 an internal or evaluation failure (one line, never a traceback, never
+a partial decision); 2 bad input (rule files that do not check, unknown benefit, unknown or
+ill-typed fact, malformed JSON, bad date).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+from .errors import InputError, RulelangError, RuleSyntaxError, render_all
+from .loader import PACKAGED_RULES, load_rules, read_sources, load_sources
+
+
+def main(argv=None) -> int:
+    """Entry point of the `rulelang` console script."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except RulelangError as exc:
+        print(f"rulelang: {exc}" if "\n" not in str(exc) else str(exc), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 1
+    except Exception as exc:  # the last guard: one line, exit 1, no traceback
+        print(f"rulelang: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="rulelang", description="Rules as code for Norwegian welfare law.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    e = sub.add_parser("evaluate", help="decide a case (or a list of cases)")
+    e.add_argument("benefit")
+    e.add_argument("--facts", required=True, help="a JSON file of facts, or - for stdin")
+    e.add_argument("--date", help="the prøvingsdato, YYYY-MM-DD")
+    e.add_argument("--rules", default=None, help="rule folder (default: the rules that ship)")
+    e.add_argument("--format", choices=("json", "text"), default="json")
+    e.set_defaults(func=cmd_evaluate)
+
+    c = sub.add_parser("check", help="check rule files and print every diagnostic")
+    c.add_argument("path", nargs="?", default=None)
+    c.set_defaults(func=cmd_check)
+
+    t = sub.add_parser("test", help="run the examples (*.cases.toml) beside the rules")
+    t.add_argument("path", nargs="?", default=None)
+    t.add_argument("--verbose", "-v", action="store_true")
+    t.set_defaults(func=cmd_test)
+
+    f = sub.add_parser("fmt", help="rewrite rule files in the canonical layout")
+    f.add_argument("paths", nargs="+")
+    f.add_argument("--check", action="store_true", help="only report files that would change (exit 1)")
+    f.set_defaults(func=cmd_fmt)
+    return p
+
+
+def _rules_path(arg) -> Path:
+    return Path(arg) if arg else PACKAGED_RULES
+
+
+# -- evaluate
+
+def read_json(source: str):
+    """JSON from a file or stdin, numbers as exact Decimal; malformed JSON -> InputError with
+    its position."""
+    where = "standard input" if source == "-" else source
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text("utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read {where}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{where} is not UTF-8 text") from None
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"malformed JSON in {where} at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+
+
+def cmd_evaluate(args) -> int:
+    from .evaluator import evaluate, parse_date
+    from .jsonout import dumps
+    from .textout import render
+
+    data = read_json(args.facts)
+    date = parse_date(args.date) if args.date else None
+    rules = load_rules(_rules_path(args.rules))
+    if isinstance(data, list):
+        decisions = []
+        for i, item in enumerate(data):
+            if not isinstance(item, dict) or "facts" not in item:
+                raise InputError(f"case {i + 1} of the list must be an object with \"facts\" "
+                                 f"(and \"id\", \"date\")")
+            on = item.get("date") or date
+            if on is None:
+                raise InputError(f"case {i + 1} has no \"date\" and no --date was given")
+            try:
+                decisions.append((item.get("id"), evaluate(rules, args.benefit, item["facts"], on)))
+            except InputError as exc:
+                label = item.get("id", i + 1)
+                raise type(exc)(f"case {label}: {exc}") from None
+        if args.format == "text":
+            sys.stdout.write("\n".join(render(d) for _, d in decisions))
+        else:
+            out = []
+            for cid, d in decisions:
+                obj = d.to_dict()
+                if cid is not None:
+                    obj = {"id": cid, **obj}
+                out.append(obj)
+            sys.stdout.write(dumps(out) + "\n")
+        return 0
+    if date is None:
+        raise InputError("--date YYYY-MM-DD is required")
+    d = evaluate(rules, args.benefit, data, date)
+    sys.stdout.write(render(d) if args.format == "text" else d.to_json() + "\n")
+    return 0
+
+
+# -- check
+
+def cmd_check(args) -> int:
+    path = _rules_path(args.path)
+    sources = read_sources(path)
+    try:
+        rules = load_sources(sources, root=str(path))
+    except RuleSyntaxError as exc:
+        print(render_all(exc.diagnostics, exc.sources), file=sys.stderr)
+        print(f"{len(exc.diagnostics)} error(s)", file=sys.stderr)
+        return 2
+    except RulelangError as exc:
+        diags = getattr(exc, "diagnostics", None)
+        if diags is None:
+            raise
+        print(render_all(diags, exc.sources), file=sys.stderr)
+        errors = sum(1 for d in diags if d.severity.value == "error")
+        print(f"{errors} error(s), {len(diags) - errors} warning(s)", file=sys.stderr)
+        return 2
+    if rules.warnings:
+        print(render_all(rules.warnings, sources), file=sys.stderr)
+    print(f"ok: {len(sources)} files, {len(rules.benefits)} benefits "
+          f"({', '.join(rules.benefits)}), {len(rules.warnings)} warning(s)")
+    return 0
+
+
+# -- test
+
+def cmd_test(args) -> int:
+    from .cases import load_cases, run_case
+
+    path = _rules_path(args.path)
+    rules = load_rules(path if path.is_dir() else path.parent)
+    cases = load_cases(path)
+    passed = failed = 0
+    for case in cases:
+        errors = run_case(rules, case)
+        label = f"{Path(case.file).name}: {case.name}"
+        if errors:
+            failed += 1
+            print(f"FAIL {label}")
+            for e in errors:
+                print(f"     - {e}")
+        else:
+            passed += 1
+            if args.verbose:
+                print(f"ok   {label}")
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+# -- fmt
+
+def cmd_fmt(args) -> int:
+    from .builder import build
+    from .loader import rule_files
+    from .parser import parse_with_comments
+    from .printer import format_module
+
+    changed = []
+    results = {}
+    for arg in args.paths:
+        for p in rule_files(Path(arg)):
+            text = p.read_text("utf-8")
+            tree, comments = parse_with_comments(text, str(p))
+            new = format_module(build(tree, str(p), text), comments)
+            if new != text:
+                changed.append(p)
+                results[p] = new
+    if args.check:
+        for p in changed:
+            print(f"would reformat {p}")
+        return 1 if changed else 0
+    for p, new in results.items():
+        # write beside, then rename: a file is never left half-written
+        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(new)
+        os.replace(tmp, p)
+        print(f"reformatted {p}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

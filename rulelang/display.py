@@ -1,0 +1,54 @@
+"""Norwegian display of run-time values through Babel: `130 160 kr`, `1,5`, `50 %`, `1. mai 2025`.
+
+Input: a value and its static type. Output: text for explanations, the text format and letters.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from . import types as T
+from .values import NOT_APPLICABLE, UNKNOWN
+
+LOCALE = "nb_NO"
+
+
+def number(v: Decimal, locale: str = LOCALE) -> str:
+    """A number the Norwegian way, grouped by spaces: 130 160 · 1,5 · 0,0024."""
+    text = format_decimal(v, format="#,##0.######", locale=locale)
+    return text.replace("\u00a0", " ").replace("\u202f", " ").replace("−", "-")
+
+
+def date(d: dt.date, locale: str = LOCALE) -> str:
+    """`1. mai 2025`."""
+    return format_date(d, format="long", locale=locale)
+
+
+def value(v, ty: T.Ty | None, locale: str = LOCALE) -> str:
+    """Any run-time value, with its unit."""
+    if v is UNKNOWN:
+        return "ukjent"
+    if v is NOT_APPLICABLE:
+        return "gjelder ikke"
+    if v is True:
+        return "ja"
+    if v is False:
+        return "nei"
+    if isinstance(v, dt.date):
+        return date(v, locale)
+    if isinstance(v, str):
+        return v
+    if isinstance(v, tuple):
+        return ", ".join(value(x, ty.element if ty else None, locale) for x in v)
+    if isinstance(v, Decimal):
+        if ty == T.PERCENT:
+            return f"{number(v * 100, locale)} %"
+        if ty == T.MONEY:
+            return f"{number(v, locale)} kr"
+        if ty in (T.WEEKS, T.DAYS, T.YEARS):
+            return f"{number(v, locale)} {T.OUTPUT_UNITS[ty]}"
+        return number(v, locale)
+    return str(v)

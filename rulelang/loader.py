@@ -1,0 +1,101 @@
+"""Loader: the one function that chains the stages, parse -> build -> check -> compile.
+
+Input: a folder (every `*.regel` under it, recursively) or one file. Output: `Rules`, ready for
+`evaluate`. Raises `RuleSyntaxError` (every file's first syntax error) or `RuleCheckError` (every
+error the checker found); nothing is evaluated with rules that did not check.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from attrs import define
+
+from .builder import build
+from .checker import check
+from .compiler import CompiledBenefit, compile_program
+from .errors import InputError, RuleSyntaxError
+from .parser import parse
+from .program import Program
+
+PACKAGED_RULES = Path(__file__).resolve().parent.parent / "rules"
+
+
+@define
+class Rules:
+    """A checked, compiled rule tree."""
+
+    root: str
+    program: Program
+    compiled: dict[str, CompiledBenefit]
+
+    @property
+    def benefits(self) -> list[str]:
+        """The benefit ids, sorted."""
+        return sorted(self.compiled)
+
+    @property
+    def warnings(self):
+        return self.program.warnings
+
+
+def rule_files(path: Path) -> list[Path]:
+    """Every .regel file of a folder (sorted), or the file itself."""
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise InputError(f"no such rule file or folder: {path}")
+    return sorted(p for p in path.rglob("*.regel") if p.is_file())
+
+
+def read_sources(path: Path) -> dict[str, str]:
+    """file name (as shown in diagnostics) -> text, for every rule file under `path`."""
+    sources = {}
+    for p in rule_files(path):
+        try:
+            sources[_display(p)] = p.read_text("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"{_display(p)}: not UTF-8 text") from None
+    if not sources:
+        raise InputError(f"no .regel files under {path}")
+    return sources
+
+
+def _display(p: Path) -> str:
+    try:
+        return str(p.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(p)
+
+
+def load_sources(sources: dict[str, str], root: str = "<memory>") -> Rules:
+    """Parse, build, check and compile rule texts (file name -> text)."""
+    modules, errors = {}, []
+    for file, text in sources.items():
+        try:
+            modules[file] = build(parse(text, file), file, text)
+        except RuleSyntaxError as exc:
+            errors.append(exc)
+    if errors:
+        raise RuleSyntaxError.several(errors)
+    program = check(modules, sources)
+    for model in program.benefits.values():
+        digest = hashlib.sha256()
+        for f in model.files:
+            digest.update(f.rsplit("rules/", 1)[-1].encode() + b"\0" + sources[f].encode() + b"\0")
+        model.rules_version = "sha256:" + digest.hexdigest()
+    return Rules(root=root, program=program, compiled=compile_program(program))
+
+
+def load_rules(path="rules") -> Rules:
+    """Load every rule file under `path` (a folder or one file), checked and compiled.
+
+    Args:
+        path: a folder of .regel files (searched recursively) or one .regel file.
+
+    Raises:
+        RuleSyntaxError, RuleCheckError: the rules are not valid (every problem is reported).
+        InputError: the path does not exist or holds no rule files.
+    """
+    path = Path(path)
+    return load_sources(read_sources(path), root=str(path))
