@@ -91,6 +91,13 @@ class _Builder(Transformer):
         found = self._nodes(children, cls)
         return found[0] if found else None
 
+    def _whole(self, tok: Token, what: str) -> int:
+        value = parse_number(tok)
+        if value != value.to_integral_value():
+            raise _LiteralError(Diagnostic("RL104", f"{what} must be a whole number, not '{tok}'",
+                                           token_span(tok, self.file)))
+        return int(value)
+
     # -- module and declarations
 
     def start(self, meta, children):
@@ -106,7 +113,7 @@ class _Builder(Transformer):
     def law_clause(self, meta, children):
         law = str(self._tokens(children, "NAME")[0])
         num = self._tokens(children, "NUMBER")
-        return (law, int(parse_number(num[0])) if num else None)
+        return (law, self._whole(num[0], "a chapter") if num else None)
 
     def track_clause(self, meta, children):
         return str(self._tokens(children, "NAME")[0])
@@ -245,7 +252,7 @@ class _Builder(Transformer):
             if isinstance(c, Token) and c.type == "STRING" and i == 3:
                 name = _unquote(c)
             if isinstance(c, Token) and c.type == "NUMBER":
-                weeks = int(parse_number(c))
+                weeks = self._whole(c, "a deadline in weeks")
         return n.Step(kind, body, name, weeks, self._one(children, n.LegalBasis),
                       tuple(self._nodes(children, n.StepName)), span=self._span(meta))
 

@@ -11,12 +11,16 @@ The keys are Norwegian because legal staff write them:
     arbeidsinntekt_siste_12_mnd = 195240
     [tilfelle.forventet]
     utfall = "innvilget"              # innvilget | avslag | ikke avgjort
-    vilkår = { minsteinntekt = "oppfylt" }   # oppfylt | ikke oppfylt | ukjent | gjelder ikke
-    beløp = { dagpengegrunnlag = 195240 }    # exact; "ukjent" for a value that needs a missing fact
+    "vilkår" = { minsteinntekt = "oppfylt" }   # oppfylt | ikke oppfylt | ukjent | gjelder ikke
+    "beløp" = { dagpengegrunnlag = 195240 }    # exact; "ukjent" for a value that needs a missing fact
+    "uten_beløp" = ["egenandel"]      # amounts that must not be in the decision
     mangler = ["antall_barn"]
     hjemmel = ["folketrygdloven § 4-4 første ledd"]
     plikter = ["aktivitetsplikt"]
     feil = "no value"                 # the case must fail evaluation with this text in the message
+
+TOML (tomllib) allows only ASCII in a bare key: a key with æ, ø or å is written in quotes, as
+`"vilkår"`, `"fødselsdato"` or `{ "reell_arbeidssøker" = "oppfylt" }`.
 """
 from __future__ import annotations
 
@@ -33,6 +37,8 @@ from .evaluator import evaluate
 OUTCOMES = {"innvilget": "granted", "avslag": "denied", "ikke avgjort": "undetermined"}
 STATUSES = {"oppfylt": "met", "ikke oppfylt": "not_met", "ukjent": "unknown",
             "gjelder ikke": "not_applicable"}
+CASE_KEYS = {"navn", "ytelse", "dato", "fakta", "forventet"}
+EXPECTED_KEYS = {"utfall", "vilkår", "beløp", "mangler", "hjemmel", "plikter", "uten_beløp", "feil"}
 
 
 @frozen
@@ -76,6 +82,10 @@ def load_cases(path: Path) -> list[Case]:
             missing = [k for k in ("navn", "dato", "forventet") if k not in raw]
             if missing:
                 raise InputError(f"{f}: tilfelle {i + 1} lacks {', '.join(missing)}")
+            # a misspelt key would otherwise make an expectation that is never checked
+            unknown = sorted(set(raw) - CASE_KEYS) + sorted(set(raw["forventet"]) - EXPECTED_KEYS)
+            if unknown:
+                raise InputError(f"{f}: tilfelle {i + 1} has unknown keys: {', '.join(unknown)}")
             cases.append(Case(
                 file=str(f), name=raw["navn"], benefit=raw.get("ytelse", default_benefit),
                 date=raw["dato"], facts={k: _to_json_value(v) for k, v in raw.get("fakta", {}).items()},

@@ -240,7 +240,8 @@ class _Checker:
                     self.error("RL302", f"the versions of {what} differ in type: '{result}' and '{t}'", e.span)
                     j = T.ERROR
                 result = j
-        self._check_periods([(v.start, v.end, v) for v in body.versions], what, "version")
+        # a version with neither 'fra' nor 'til' is reported below, not as overlapping all others
+        self._check_periods([(v.start, v.end, v) for v in body.versions if v.start or v.end], what, "version")
         for v in body.versions:
             if v.start is None and v.end is None:
                 self.error("RL409", "a version needs 'fra' or 'til'", v.span)
@@ -266,7 +267,7 @@ class _Checker:
         for (s1, e1, a), (s2, e2, b) in zip(dated, dated[1:]):
             end1 = e1.value if e1 else None
             start2 = s2.value if s2 else _MIN
-            if end1 is None and open_until_next and s2 is not None:
+            if end1 is None and open_until_next and s2 is not None and (s1 is None or s1.value < start2):
                 continue
             if end1 is None or end1 >= start2:
                 self.error("RL408", f"the {noun}s of {what} overlap", b.span,
@@ -349,7 +350,7 @@ class _Checker:
                 if result is None:
                     self.error("RL205", f"unknown function '{func}'", e.span, hint=_suggest(func, T.FUNCTIONS))
                     return T.ERROR
-                if msg:
+                if msg and T.ERROR not in arg_types:  # a broken argument is reported already
                     self.error("RL304", msg, e.span)
                 return result
         raise AssertionError(f"unhandled node {e!r}")
@@ -446,7 +447,8 @@ class _Checker:
                            hint="outside a benefit file, name the law: (folketrygdloven § 1-4)")
                 continue
             if law not in LAWS:
-                self.error("RL402", f"unknown law '{law}'", ref.span, hint=_suggest(law, LAWS))
+                if ref.law is not None:  # the benefit's own unknown law is reported at its header
+                    self.error("RL402", f"unknown law '{law}'", ref.span, hint=_suggest(law, LAWS))
                 continue
             if not LAWS[law].match(ref.section):
                 example = "§ 4-4" if LAWS[law] is CHAPTERED else "§ 18"

@@ -8,6 +8,8 @@ ill-typed fact, malformed JSON, bad date).
 from __future__ import annotations
 
 import argparse
+import codecs
+import io
 import json
 import os
 import sys
@@ -15,12 +17,16 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import InputError, RulelangError, RuleSyntaxError, render_all
+from .errors import InputError, RulelangError, RuleSyntaxError, UnknownBenefitError, render_all
 from .loader import PACKAGED_RULES, load_rules, read_sources, load_sources
 
 
 def main(argv=None) -> int:
     """Entry point of the `rulelang` console script."""
+    # The output is UTF-8 whatever the locale: a caller reads JSON as UTF-8 (RFC 8259), and a
+    # locale that cannot encode '–' or '≥' must not turn a decision into an internal error.
+    if isinstance(sys.stdout, io.TextIOWrapper) and codecs.lookup(sys.stdout.encoding).name != "utf-8":
+        sys.stdout.reconfigure(encoding="utf-8")
     parser = _parser()
     args = parser.parse_args(argv)
     try:
@@ -76,7 +82,11 @@ def read_json(source: str):
     its position."""
     where = "standard input" if source == "-" else source
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text("utf-8")
+        if source == "-":  # JSON is UTF-8 whatever the locale says (RFC 8259)
+            raw = getattr(sys.stdin, "buffer", None)
+            text = raw.read().decode("utf-8") if raw is not None else sys.stdin.read()
+        else:
+            text = Path(source).read_text("utf-8")
     except OSError as exc:
         raise InputError(f"cannot read {where}: {exc.strerror}") from None
     except UnicodeDecodeError:
@@ -95,6 +105,9 @@ def cmd_evaluate(args) -> int:
     data = read_json(args.facts)
     date = parse_date(args.date) if args.date else None
     rules = load_rules(_rules_path(args.rules))
+    if args.benefit not in rules.compiled:  # here too: an empty list must not pass unchecked
+        raise UnknownBenefitError(f"unknown benefit '{args.benefit}'; the benefits are: "
+                                  + ", ".join(rules.benefits))
     if isinstance(data, list):
         decisions = []
         for i, item in enumerate(data):

@@ -73,10 +73,10 @@ def _snippet(span: Span, source: str | None) -> list[str]:
     """The source line of `span` with a caret underline (tabs expanded, as Lark does)."""
     if source is None or span.line <= 0:
         return []
-    all_lines = source.splitlines()
+    all_lines = source.split("\n")  # as Lark counts lines
     if span.line > len(all_lines):
         return []
-    raw = all_lines[span.line - 1]
+    raw = all_lines[span.line - 1].rstrip("\r")
     text = raw.expandtabs(8)
     start = len(raw[: span.column - 1].expandtabs(8))
     if span.end_line == span.line and span.end_column > span.column:

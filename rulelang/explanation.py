@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from . import display
 from . import nodes as n
+from . import types as T
 from . import reference as R
 from .errors import RuleEvalError
 from .lawrefs import format_refs
@@ -39,6 +40,9 @@ def leaves(e) -> list:
 
 
 def subject(e, env: R.Env) -> str:
+    """What a sentence is about: a fact's description, a definition's title, or the rule text."""
+    if isinstance(e, n.Today):
+        return "Prøvingsdatoen"
     if isinstance(e, n.Name):
         fact = env.model.facts.get(e.name)
         if fact is not None and fact.description:
@@ -49,9 +53,9 @@ def subject(e, env: R.Env) -> str:
     return format_expr(e)
 
 
-def _value(e, env: R.Env) -> str:
+def _value(e, env: R.Env, as_type=None) -> str:
     v, _ = R.evaluate(e, env)
-    return display.value(v, env.model.expr_types.get(e))
+    return display.value(v, as_type or env.model.expr_types.get(e))
 
 
 def _is_literal(e) -> bool:
@@ -63,13 +67,15 @@ def sentence(leaf, env: R.Env) -> str:
     if isinstance(leaf, n.Name):
         v, _ = R.evaluate(leaf, env)
         if v is R.V.UNKNOWN:
-            return f"{subject(leaf, env)}: ikke oppgitt."
-        return f"{subject(leaf, env)}: {display.value(v, env.model.expr_types.get(leaf))}."
+            return f"{_capital(subject(leaf, env))}: ikke oppgitt."
+        return f"{_capital(subject(leaf, env))}: {display.value(v, env.model.expr_types.get(leaf))}."
     lv, _ = R.evaluate(leaf.left, env)
     if lv is R.V.UNKNOWN:
-        first = f"{subject(leaf.left, env)} er ikke oppgitt."
+        first = f"{_capital(subject(leaf.left, env))} er ikke oppgitt."
     else:
-        first = f"{subject(leaf.left, env)} er {_value(leaf.left, env)}."
+        # a computed share compared with a percentage is shown as a percentage
+        as_percent = T.PERCENT if env.model.expr_types.get(leaf.right) == T.PERCENT else None
+        first = f"{_capital(subject(leaf.left, env))} er {_value(leaf.left, env, as_percent)}."
     req = REQUIREMENT[leaf.op]
     right = format_expr(leaf.right)
     text = f"Kravet er {req + ' ' if req else ''}{right}"
@@ -78,6 +84,10 @@ def sentence(leaf, env: R.Env) -> str:
         if rv is not R.V.UNKNOWN:
             text += f", som er {_value(leaf.right, env)}"
     return f"{first} {text}."
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def explain(decl: n.ConditionDecl, status: str, expr, applied, env: R.Env) -> str:

@@ -21,6 +21,9 @@ _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A number sent as a JSON string, as systems that serialise BigDecimal do ("37.5"). Only plain
 # decimal notation: "37,5", "1e3" or "mange" are not numbers here.
 _NUMERIC_TEXT = re.compile(r"^-?\d+(\.\d+)?$")
+# No fact in welfare law comes near 10^15 (kroner, hours, days, children) or needs more than
+# 12 decimals; larger values are input errors, not cases.
+_LIMIT = Decimal(10) ** 15
 _EXPECT = {"dato": "a date YYYY-MM-DD", "beløp": "an amount in kroner (a number ≥ 0)",
            "prosent": "a percentage (a number from 0 to 100)", "heltall": "a whole number ≥ 0",
            "desimal": "a number ≥ 0", "ja/nei": "true or false", "tekst": "a text"}
@@ -83,6 +86,8 @@ def convert(name: str, value, ty: Ty, allowed=()):
         raise _bad(name, kind, value)
     if number < 0:
         raise _bad(name, kind, value, "it must not be negative")
+    if number >= _LIMIT or number.as_tuple().exponent < -12:
+        raise _bad(name, kind, value, "it is out of range")
     if kind == "prosent":
         if number > 100:
             raise _bad(name, kind, value, "it must be at most 100")
@@ -119,7 +124,8 @@ def _show(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
-        return format(value, "f")
+        text = format(value, "f")
+        return text if len(text) <= 30 else str(value)
     if isinstance(value, (list, dict)):
         return type(value).__name__ == "list" and "a list" or "an object"
     return repr(value)

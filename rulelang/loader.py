@@ -39,6 +39,15 @@ class Rules:
         return self.program.warnings
 
 
+def tree_root(path: Path) -> Path:
+    """The rule tree a single file belongs to: its nearest ancestor folder named `rules`, else
+    its own folder. A benefit file needs the satser and appeal tracks its tree declares."""
+    for parent in path.resolve().parents:
+        if parent.name == "rules":
+            return parent
+    return path.resolve().parent
+
+
 def rule_files(path: Path) -> list[Path]:
     """Every .regel file of a folder (sorted), or the file itself."""
     if path.is_file():
@@ -49,9 +58,13 @@ def rule_files(path: Path) -> list[Path]:
 
 
 def read_sources(path: Path) -> dict[str, str]:
-    """file name (as shown in diagnostics) -> text, for every rule file under `path`."""
+    """file name (as shown in diagnostics) -> text, for every rule file under `path`; a single
+    file is read together with the rest of its tree (see `tree_root`)."""
     sources = {}
-    for p in rule_files(path):
+    files = rule_files(tree_root(path)) if path.is_file() else rule_files(path)
+    if path.is_file() and path.resolve() not in [f.resolve() for f in files]:
+        files.append(path)
+    for p in files:
         try:
             sources[_display(p)] = p.read_text("utf-8")
         except UnicodeDecodeError:

@@ -102,7 +102,7 @@ def _diagnostic(exc: UnexpectedInput, text: str, file: str) -> Diagnostic:
     if isinstance(exc, UnexpectedToken):
         tok = exc.token
         if tok.type == "$END":
-            lines = text.splitlines() or [""]
+            lines = text.rstrip().split("\n")  # the end of the last line with text; lines by "\n" as Lark
             line, col = len(lines), len(lines[-1]) + 1
             span = Span(file, line, col, line, col + 1)
         else:
@@ -112,7 +112,8 @@ def _diagnostic(exc: UnexpectedInput, text: str, file: str) -> Diagnostic:
         message = f"unexpected {_token_text(tok)}"
         if expected and len(expected) <= 8:
             message += f", expected {', '.join(expected)}"
-        return Diagnostic("RL101", message, span, hint=_hint(tok, set(exc.expected), text))
+        return Diagnostic("RL101", message, span,
+                          hint=_hint(tok, set(exc.expected), _open_if(exc)))
     if isinstance(exc, UnexpectedCharacters):
         ch = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else "?"
         span = Span(file, line, col, line, col + 1)
@@ -125,19 +126,37 @@ def _diagnostic(exc: UnexpectedInput, text: str, file: str) -> Diagnostic:
             hint = "a paragraph is written '§ 4-4' or '§ 20 a'"
         return Diagnostic("RL102", f"unexpected character '{ch}'", span, hint=hint)
     if isinstance(exc, UnexpectedEOF):
-        lines = text.splitlines() or [""]
+        lines = text.rstrip().split("\n")  # the end of the last line with text; lines by "\n" as Lark
         span = Span(file, len(lines), len(lines[-1]) + 1, len(lines), len(lines[-1]) + 2)
         return Diagnostic("RL101", "unexpected end of file", span)
     return Diagnostic("RL100", str(exc).splitlines()[0], Span(file, line, col, line, col + 1))
 
 
+def _open_if(exc: UnexpectedToken) -> str | None:
+    """What an unfinished `hvis` on the parser stack lacks: "THEN", "ELSE" or None.
+
+    The expected set of an LALR state is no guide here: after any expression it holds THEN and
+    ELSE, whether or not a `hvis` is open."""
+    state = getattr(exc, "state", None)
+    stack = list(getattr(state, "value_stack", None) or [])
+    kinds = [t.type if isinstance(t, Token) else None for t in stack]
+    if "IF" not in kinds:
+        return None
+    after_if = kinds[len(kinds) - 1 - kinds[::-1].index("IF"):]
+    if "THEN" not in after_if:
+        return "THEN"
+    if "ELSE" not in after_if:
+        return "ELSE"
+    return None
+
+
 # Typical author mistakes, recognised from the unexpected token and what was expected.
-def _hint(tok: Token, expected: set[str], text: str) -> str | None:
+def _hint(tok: Token, expected: set[str], open_if: str | None) -> str | None:
     if tok.type == "EQUAL" and "EQUAL" not in expected:
         return "'=' compares two values; a 'beløp' or 'verdi' is defined with 'navn \"tittel\" (hjemmel) = ...'"
-    if "THEN" in expected:
+    if open_if == "THEN" and "THEN" in expected:
         return "write 'hvis <vilkår> så <verdi> ellers <verdi>'"
-    if "ELSE" in expected:
+    if open_if == "ELSE" and "ELSE" in expected:
         return "every 'hvis … så …' needs an 'ellers'"
     if tok.type == "NAME" and "STRING" in expected:
         return 'a title is a text in quotes: vilkår alder "Alderskrav" (§ 4-23)'
@@ -147,7 +166,7 @@ def _hint(tok: Token, expected: set[str], text: str) -> str | None:
         return "the comma is the decimal sign: separate arguments with ';'"
     if tok.type == "SECTION" and "LPAR" in expected:
         return "a legal basis is written in parentheses: (§ 4-4 første ledd)"
-    if tok.type in ("NUMBER",) and "COLON" in expected:
+    if tok.type == "NUMBER" and {"ISO_DATE", "NO_DATE"} & expected:
         return "write a date as 1. mai 2025 or 2025-05-01, followed by ':'"
     return None
 

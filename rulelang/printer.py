@@ -13,6 +13,7 @@ from decimal import Decimal
 from . import nodes as n
 
 INDENT = "  "
+MAX_WIDTH = 100
 
 # Binding strength: higher binds tighter.
 _PREC = {n.If: 0, n.Or: 1, n.And: 2, n.Not: 3, n.Compare: 4}
@@ -140,7 +141,13 @@ def _body(body: n.Body, define: bool) -> list[tuple[int, str]]:
         if isinstance(exc.outcome, n.NotApplicable):
             line += ": gjelder ikke"
         elif exc.outcome is not None:
-            line += f": {format_expr(exc.outcome)}"
+            outcome = format_expr(exc.outcome)
+            if len(line) + 2 + len(outcome) > MAX_WIDTH:
+                # a long exception gives its value on the next line
+                lines.append((_line(exc), line + ":"))
+                lines.append((_line(exc.outcome), f"{INDENT * 2}{outcome}"))
+                continue
+            line += f": {outcome}"
         lines.append((_line(exc), line))
     return lines
 
@@ -229,14 +236,25 @@ def format_module(m: n.Module, comments=()) -> str:
         lines = _decl_lines(d)
         for j, (tag, text) in enumerate(lines):
             next_tag = lines[j + 1][0] if j + 1 < len(lines) else None
+            last_comment = None
             while pending and pending[0][0] < tag:
+                last_comment = pending[0][0]
                 out.append(_indent_of(text) + pending.pop(0)[2])
+            if j == 0 and last_comment is not None and tag - last_comment > 1:
+                out.append("")  # a comment block that stood apart from the declaration stays apart
+            # A comment on this line stays at its end, unless a later line has the same tag.
+            # The last line also takes the comments on the later source lines of the
+            # declaration (inside a multi-line expression, after `tekst`, on the `lov` line of
+            # a `ytelse`): written below the declaration they would belong to the next one
+            # when the output is formatted again, and `fmt` would not be idempotent.
+            if next_tag is None:
+                until = max(tag, d.span.end_line)
+            else:
+                until = tag if next_tag > tag else tag - 1
             trailing = []
-            while pending and pending[0][0] == tag and (next_tag is None or next_tag > tag):
+            while pending and pending[0][0] <= until:
                 trailing.append(pending.pop(0)[2])
             out.append(text + "".join("  " + c for c in trailing))
-        while pending and pending[0][0] <= d.span.end_line:
-            out.append(INDENT + pending.pop(0)[2])
     for _, _, text in pending:
         out.append(text)
     return "\n".join(out) + ("\n" if out else "")
