@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import assume, HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 
@@ -168,7 +168,12 @@ def _grammar_strings():
 @example('beløp x "t" =\n  a +   # k1\n  b     # k2\n')
 @example('plikt p "t"\n  a\n  tekst "x"  # k3\n')
 def test_grammar_strings_format_to_a_fixpoint(src):
-    module = parse_module(src)
+    try:
+        module = parse_module(src)
+    except RuleSyntaxError as exc:
+        # the grammar admits literals the builder rejects on purpose (a chapter of 0,1)
+        assume(exc.diagnostic.code not in ("RL103", "RL104"))
+        raise
     _, comments = parse_with_comments(src)
     out = fmt(src)
     assert parse_module(out) == module
