@@ -29,7 +29,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/rulelang check rules
-	$(BIN)/rulelang test rules
+	$(BIN)/rulelang test --coverage rules
 	$(BIN)/python -m pytest
 
 check: $(STAMP)

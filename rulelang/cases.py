@@ -93,11 +93,14 @@ def load_cases(path: Path) -> list[Case]:
     return cases
 
 
-def run_case(rules, case: Case) -> list[str]:
-    """The differences between what the case expects and what the engine decides."""
+def run_case(rules, case: Case, on_decision=None) -> list[str]:
+    """The differences between what the case expects and what the engine decides.
+    `on_decision`, if given, is called with every decision made (for coverage)."""
     want = case.expected
     try:
         d = evaluate(rules, case.benefit, case.facts, case.date)
+        if on_decision is not None:
+            on_decision(d)
     except RulelangError as exc:
         if "feil" in want and want["feil"] in str(exc):
             return []

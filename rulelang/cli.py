@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     t = sub.add_parser("test", help="run the examples (*.cases.toml) beside the rules")
     t.add_argument("path", nargs="?", default=None)
     t.add_argument("--verbose", "-v", action="store_true")
+    t.add_argument("--coverage", action="store_true",
+                   help="report per law paragraph what the examples exercise; fail on a gap")
     t.set_defaults(func=cmd_test)
 
     f = sub.add_parser("fmt", help="rewrite rule files in the canonical layout")
@@ -174,9 +176,13 @@ def cmd_test(args) -> int:
     path = _rules_path(args.path)
     rules = load_rules(path if path.is_dir() else path.parent)
     cases = load_cases(path)
+    coverage = None
+    if args.coverage:
+        from .coverage import Coverage
+        coverage = Coverage(rules)
     passed = failed = 0
     for case in cases:
-        errors = run_case(rules, case)
+        errors = run_case(rules, case, coverage.record if coverage else None)
         label = f"{Path(case.file).name}: {case.name}"
         if errors:
             failed += 1
@@ -187,8 +193,12 @@ def cmd_test(args) -> int:
             passed += 1
             if args.verbose:
                 print(f"ok   {label}")
+    complete = True
+    if coverage is not None:
+        text, complete = coverage.report()
+        print(text)
     print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 and passed > 0 else 1
+    return 0 if failed == 0 and passed > 0 and complete else 1
 
 
 # -- fmt

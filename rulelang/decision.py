@@ -28,6 +28,8 @@ class ConditionResult:
     explanation: str
     facts_used: tuple        # ((name, value), ...)
     bases: tuple = ()        # every reference (main basis, then an exception that applied)
+    version: int | None = None   # the dated version in force (index), None for the main rule
+    exception: int | None = None  # the exception that decided (index), if any
 
 
 @frozen
@@ -40,6 +42,8 @@ class AmountResult:
     unit: str
     legal_basis: str
     bases: tuple = ()
+    version: int | None = None
+    exception: int | None = None
 
 
 @frozen

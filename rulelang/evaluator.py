@@ -76,7 +76,8 @@ def evaluate(rules, benefit: str, facts: dict, on) -> Decision:
             discretionary=decl.discretionary,
             explanation=explain(decl, status, expr, applied, env),
             facts_used=_facts_used(compiled, decl, expr, applied, values),
-            bases=tuple(format_ref(r, law) for r in refs)))
+            bases=tuple(format_ref(r, law) for r in refs),
+            version=R.version_index(decl.body, on), exception=_index(decl.body, applied)))
         statuses.append((decl, status, expr))
 
     if any(s == "not_met" for _, s, _ in statuses):
@@ -99,7 +100,8 @@ def evaluate(rules, benefit: str, facts: dict, on) -> Decision:
             amounts.append(AmountResult(
                 id=decl.name, title=decl.title or decl.name, value=None if v is UNKNOWN else v,
                 unit=T.OUTPUT_UNITS.get(ty, ""), legal_basis=format_refs(refs, law),
-                bases=tuple(format_ref(r, law) for r in refs)))
+                bases=tuple(format_ref(r, law) for r in refs),
+                version=R.version_index(decl.body, on), exception=_index(decl.body, applied)))
         for decl, fn in compiled.obligations:
             v, applied = fn(ctx)
             if v is R.NOT_IN_FORCE or v is False or v is NOT_APPLICABLE:
@@ -122,6 +124,12 @@ def evaluate(rules, benefit: str, facts: dict, on) -> Decision:
         conditions=tuple(conditions), amounts=tuple(amounts), obligations=tuple(obligations),
         missing_facts=tuple(_rank(missing, compiled.fact_names)),
         appeal=appeal_for(rules.program, model.track, on), rules_version=model.rules_version)
+
+
+def _index(body, applied) -> int | None:
+    if applied is None:
+        return None
+    return next(i for i, exc in enumerate(body.exceptions) if exc is applied)
 
 
 def _missing_of(body, env) -> frozenset:

@@ -57,6 +57,14 @@ def select_version(body: n.Body, on: dt.date):
     return body.default if body.default is not None else NOT_IN_FORCE
 
 
+def version_index(body: n.Body, on: dt.date) -> int | None:
+    """The index of the dated version in force on `on`, or None for the main rule."""
+    for i, v in enumerate(body.versions):
+        if V.in_period(v.start.value if v.start else None, v.end.value if v.end else None, on):
+            return i
+    return None
+
+
 def eval_body(body: n.Body, env: Env):
     """-> (value, missing, applied exception or None); value NOT_IN_FORCE if no version holds."""
     expr = select_version(body, env.on)
