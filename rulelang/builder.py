@@ -40,6 +40,23 @@ def parse_module(text: str, file: str = "<string>") -> n.Module:
     return build(parse(text, file), file, text)
 
 
+class _Label:
+    """A text with its optional nynorsk form, on its way into a node."""
+
+    __slots__ = ("nb", "nn")
+
+    def __init__(self, nb: str, nn: str | None):
+        self.nb, self.nn = nb, nn
+
+
+def _label(children, i=None):
+    """The first _Label among children (or None)."""
+    for c in children:
+        if isinstance(c, _Label):
+            return c
+    return None
+
+
 class _LiteralError(Exception):
     def __init__(self, diagnostic: Diagnostic):
         self.diagnostic = diagnostic
@@ -103,12 +120,17 @@ class _Builder(Transformer):
     def start(self, meta, children):
         return n.Module(tuple(children), span=self._span(meta))
 
+    def label(self, meta, children):
+        strings = self._tokens(children, "STRING")
+        return _Label(_unquote(strings[0]), _unquote(strings[1]) if len(strings) > 1 else None)
+
     def benefit_decl(self, meta, children):
         name = self._tokens(children, "NAME")[0]
-        title = self._tokens(children, "STRING")[0]
+        title = children[2]
         law, chapter = children[3]
         track = children[4]
-        return n.BenefitDecl(str(name), _unquote(title), law, chapter, track, span=self._span(meta))
+        return n.BenefitDecl(str(name), title.nb, law, chapter, track, title_nn=title.nn,
+                             span=self._span(meta))
 
     def law_clause(self, meta, children):
         law = str(self._tokens(children, "NAME")[0])
@@ -123,9 +145,9 @@ class _Builder(Transformer):
 
     def fact_decl(self, meta, children):
         name = children[0]
-        desc = self._tokens(children[3:], "STRING")
-        return n.FactDecl(str(name), children[2], _unquote(desc[0]) if desc else None,
-                          span=self._span(meta))
+        desc = _label(children[3:])
+        return n.FactDecl(str(name), children[2], desc.nb if desc else None,
+                          description_nn=desc.nn if desc else None, span=self._span(meta))
 
     def _simple_type(name):
         def method(self, meta, children):
@@ -185,49 +207,52 @@ class _Builder(Transformer):
         return n.Version(start, end, children[-1], span=self._span(meta))
 
     def exception(self, meta, children):
-        title = self._tokens(children, "STRING")
+        title = _label(children[:2])
         basis = self._one(children, n.LegalBasis)
         when_idx = next(i for i, c in enumerate(children) if isinstance(c, Token) and c.type == "WHEN")
         when = children[when_idx + 1]
         outcome = children[when_idx + 3] if len(children) > when_idx + 3 else None
-        return n.ExceptionClause(_unquote(title[0]) if title else None, basis, when, outcome,
-                                 span=self._span(meta))
+        return n.ExceptionClause(title.nb if title else None, basis, when, outcome,
+                                 title_nn=title.nn if title else None, span=self._span(meta))
 
     def not_applicable(self, meta, children):
         return n.NotApplicable(span=self._span(meta))
 
     def _header(self, children):
-        """name, title, basis of a definition header."""
+        """name, title, basis and nynorsk title of a definition header."""
         name = str(children[1])
+        title = children[2] if len(children) > 2 and isinstance(children[2], _Label) else None
         strings = [c for c in children[2:3] if isinstance(c, Token) and c.type == "STRING"]
-        title = _unquote(strings[0]) if strings else None
-        return name, title, self._one(children, n.LegalBasis)
+        if title is None and strings:
+            title = _Label(_unquote(strings[0]), None)
+        return (name, title.nb if title else None, self._one(children, n.LegalBasis),
+                title.nn if title else None)
 
     def condition_decl(self, meta, children):
-        name, title, basis = self._header(children)
+        name, title, basis, title_nn = self._header(children)
         discretionary = bool(self._tokens(children, "DISCRETION"))
-        return n.ConditionDecl(name, title, basis, discretionary, children[-1], span=self._span(meta))
+        return n.ConditionDecl(name, title, basis, discretionary, children[-1], title_nn=title_nn,
+                               span=self._span(meta))
 
     def amount_decl(self, meta, children):
-        name, title, basis = self._header(children)
-        return n.AmountDecl(name, title, basis, children[-1], span=self._span(meta))
+        name, title, basis, title_nn = self._header(children)
+        return n.AmountDecl(name, title, basis, children[-1], title_nn=title_nn, span=self._span(meta))
 
     def value_decl(self, meta, children):
-        name, title, basis = self._header(children)
-        return n.ValueDecl(name, title, basis, children[-1], span=self._span(meta))
+        name, title, basis, title_nn = self._header(children)
+        return n.ValueDecl(name, title, basis, children[-1], title_nn=title_nn, span=self._span(meta))
 
     def obligation_decl(self, meta, children):
-        name, title, basis = self._header(children)
+        name, title, basis, title_nn = self._header(children)
         body = self._one(children, n.Body)
-        text = None
-        if isinstance(children[-1], Token) and children[-1].type == "STRING" and body is not children[-1]:
-            idx = children.index(body)
-            if len(children) > idx + 1:
-                text = _unquote(children[-1])
-        return n.ObligationDecl(name, title, basis, body, text, span=self._span(meta))
+        idx = next(i for i, c in enumerate(children) if c is body)
+        text = _label(children[idx + 1:])
+        return n.ObligationDecl(name, title, basis, body, text.nb if text else None,
+                                title_nn=title_nn, text_nn=text.nn if text else None,
+                                span=self._span(meta))
 
     def rate_decl(self, meta, children):
-        name, title, basis = self._header(children)
+        name, title, basis, _ = self._header(children)
         return n.RateDecl(name, title, basis, tuple(self._nodes(children, n.RateEntry)),
                           span=self._span(meta))
 
@@ -238,23 +263,22 @@ class _Builder(Transformer):
 
     def track_decl(self, meta, children):
         name = str(children[1])
-        title = self._tokens(children[2:3], "STRING")
-        return n.TrackDecl(name, _unquote(title[0]) if title else None,
+        title = children[2] if isinstance(children[2], _Label) else None
+        return n.TrackDecl(name, title.nb if title else None,
                            tuple(self._nodes(children, n.Step)), self._one(children, n.ReviewLimit),
-                           span=self._span(meta))
+                           title_nn=title.nn if title else None, span=self._span(meta))
 
     def step(self, meta, children):
         kind = str(children[0])
         body = str(children[2])
-        name = None
+        label = children[3] if len(children) > 3 and isinstance(children[3], _Label) else None
         weeks = None
-        for i, c in enumerate(children):
-            if isinstance(c, Token) and c.type == "STRING" and i == 3:
-                name = _unquote(c)
+        for c in children:
             if isinstance(c, Token) and c.type == "NUMBER":
                 weeks = self._whole(c, "a deadline in weeks")
-        return n.Step(kind, body, name, weeks, self._one(children, n.LegalBasis),
-                      tuple(self._nodes(children, n.StepName)), span=self._span(meta))
+        return n.Step(kind, body, label.nb if label else None, weeks, self._one(children, n.LegalBasis),
+                      tuple(self._nodes(children, n.StepName)), name_nn=label.nn if label else None,
+                      span=self._span(meta))
 
     def step_kind(self, meta, children):
         return children[0]
@@ -266,10 +290,19 @@ class _Builder(Transformer):
                 start = children[i + 1]
             elif isinstance(c, Token) and c.type == "TO":
                 end = children[i + 1]
-        return n.StepName(_unquote(children[1]), start, end, span=self._span(meta))
+        label = children[1]
+        return n.StepName(label.nb, start, end, name_nn=label.nn, span=self._span(meta))
 
     def review_limit(self, meta, children):
-        return n.ReviewLimit(_unquote(children[1]), children[2], span=self._span(meta))
+        label = children[1]
+        return n.ReviewLimit(label.nb, children[2], text_nn=label.nn, span=self._span(meta))
+
+    def letters_decl(self, meta, children):
+        return n.LettersDecl(tuple(self._nodes(children, n.LetterText)), span=self._span(meta))
+
+    def letter_text(self, meta, children):
+        label = children[2]
+        return n.LetterText(str(children[0]), label.nb, label.nn, span=self._span(meta))
 
     # -- expressions
 

@@ -34,12 +34,18 @@ LAWS = {
 BODIES = ("klageinstans", "trygderetten", "fylkesmann", "lagmannsretten", "tingretten")
 
 
-def check(modules: dict[str, n.Module], sources: dict[str, str]) -> Program:
+# The outcomes a letter is written for (`brev`), and the decision outcome each stands for.
+LETTER_OUTCOMES = {"innvilget": "granted", "avslag": "denied", "ikke_avgjort": "undetermined"}
+
+
+def check(modules: dict[str, n.Module], sources: dict[str, str], require_texts: bool = False) -> Program:
     """Check a set of parsed rule files as one program.
 
     Args:
         modules: file name -> Module.
         sources: file name -> text (for rendering diagnostics).
+        require_texts: also require what letters need (`rulelang check` does): a `brev` text for
+            every outcome, and a nynorsk form of every text shown to people (RL420–RL422).
 
     Returns:
         The checked Program (warnings in `.warnings`).
@@ -48,6 +54,7 @@ def check(modules: dict[str, n.Module], sources: dict[str, str]) -> Program:
         RuleCheckError: with every error found.
     """
     c = _Checker(modules, sources)
+    c.require_texts = require_texts
     c.run()
     errors = [d for d in c.diags if d.severity is Severity.ERROR]
     if errors:
@@ -68,6 +75,7 @@ class _Checker:
         self.diags: list[Diagnostic] = []
         self.program = Program(sources=dict(sources), modules=dict(modules))
         self.benefit = None
+        self.require_texts = False
 
     # -- reporting
 
@@ -153,6 +161,16 @@ class _Checker:
                     self.error("RL203", f"duplicate plikt '{d.name}'", d.span)
                     continue
                 b.obligations[d.name] = d
+            elif isinstance(d, n.LettersDecl):
+                for t in d.texts:
+                    if t.outcome not in LETTER_OUTCOMES:
+                        self.error("RL422", f"unknown outcome '{t.outcome}' in brev", t.span,
+                                   hint=_suggest(t.outcome, LETTER_OUTCOMES)
+                                   or f"one of: {', '.join(LETTER_OUTCOMES)}")
+                    elif t.outcome in b.letters:
+                        self.error("RL203", f"duplicate brev text for '{t.outcome}'", t.span)
+                    else:
+                        b.letters[t.outcome] = t
         for name, d in {**b.values, **b.amounts}.items():
             if name in b.facts:
                 self.error("RL204", f"'{name}' is both a fact and a {'beløp' if name in b.amounts else 'verdi'}",
@@ -184,6 +202,8 @@ class _Checker:
             if not d.text:
                 self.error("RL413", f"plikt '{d.name}' has no text", d.span,
                            hint='add tekst "..." saying what the person must do')
+        if self.require_texts:
+            self._check_texts(b, module)
         for f in b.facts.values():
             if f.name not in self.used:
                 self.warn("RL502", f"fact '{f.name}' is never used", f.span)
@@ -388,6 +408,33 @@ class _Checker:
                 self.error("RL305", f"'{other.value}' is not an allowed value of '{side.name}'", other.span,
                            hint=_suggest(other.value, f.type.allowed) or f"allowed: {allowed}")
 
+    # -- texts for letters
+
+    def _check_texts(self, b: BenefitModel, module: n.Module):
+        """Every outcome has a letter text, and every text shown to people has a nynorsk form."""
+        for outcome in LETTER_OUTCOMES:
+            if outcome not in b.letters:
+                self.error("RL420", f"benefit '{b.name}' has no letter text for '{outcome}'", b.decl.span,
+                           hint=f'add it to the brev block: {outcome}: "…" nynorsk "…"')
+        for t in b.letters.values():
+            self._need_nn(t.text, t.text_nn, t.span, f"the brev text '{t.outcome}'")
+        self._need_nn(b.decl.title, b.decl.title_nn, b.decl.span, f"the title of '{b.name}'")
+        for f in b.facts.values():
+            self._need_nn(f.description, f.description_nn, f.span, f"the description of fact '{f.name}'")
+        for kind, table in (("vilkår", b.conditions), ("beløp", b.amounts), ("verdi", b.values),
+                            ("plikt", b.obligations)):
+            for d in table.values():
+                self._need_nn(d.title, d.title_nn, d.span, f"the title of {kind} '{d.name}'")
+                for exc in d.body.exceptions:
+                    self._need_nn(exc.title, exc.title_nn, exc.span, "the title of the unntak")
+        for d in b.obligations.values():
+            self._need_nn(d.text, d.text_nn, d.span, f"the text of plikt '{d.name}'")
+
+    def _need_nn(self, nb, nn, span, what):
+        if nb is not None and nn is None:
+            self.error("RL421", f"{what} has no nynorsk text", span,
+                       hint=f'write it after the bokmål text: "{nb[:30]}…" nynorsk "…"')
+
     # -- rates and tracks
 
     def _check_rate(self, rate: n.RateDecl, file: str):
@@ -427,6 +474,13 @@ class _Checker:
             elif step.basis is not None:
                 self._check_basis(step.basis, step.span, required=False, what="the step", file=file)
             self._check_periods([(s.start, s.end, s) for s in step.names], f"the step to '{step.body}'", "name")
+            if self.require_texts:
+                self._need_nn(step.name, step.name_nn, step.span, f"the name of the step to '{step.body}'")
+                for sn in step.names:
+                    self._need_nn(sn.name, sn.name_nn, sn.span, f"the name '{sn.name}'")
+        if track.review_limit and self.require_texts:
+            rl = track.review_limit
+            self._need_nn(rl.text, rl.text_nn, rl.span, "the skjønnsgrense")
         if track.review_limit:
             self._check_basis(track.review_limit.basis, track.review_limit.span, required=True,
                               what="skjønnsgrense", file=file)

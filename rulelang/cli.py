@@ -148,7 +148,7 @@ def cmd_check(args) -> int:
     path = _rules_path(args.path)
     sources = read_sources(path)
     try:
-        rules = load_sources(sources, root=str(path))
+        rules = load_sources(sources, root=str(path), require_texts=True)
     except RuleSyntaxError as exc:
         print(render_all(exc.diagnostics, exc.sources), file=sys.stderr)
         print(f"{len(exc.diagnostics)} error(s)", file=sys.stderr)

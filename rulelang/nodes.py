@@ -168,6 +168,7 @@ class FactDecl(Node):
     name: str
     type: TypeExpr
     description: str | None = None
+    description_nn: str | None = field(default=None, kw_only=True)  # nynorsk
 
 
 @frozen
@@ -186,6 +187,7 @@ class BenefitDecl(Node):
     law: str
     chapter: int | None
     track: str
+    title_nn: str | None = field(default=None, kw_only=True)  # nynorsk
 
 
 @frozen
@@ -210,6 +212,7 @@ class ExceptionClause(Node):
     basis: LegalBasis
     when: Expr
     outcome: "Expr | NotApplicable | None" = None
+    title_nn: str | None = field(default=None, kw_only=True)  # nynorsk
 
 
 @frozen
@@ -230,6 +233,7 @@ class ConditionDecl(Node):
     basis: LegalBasis | None
     discretionary: bool
     body: Body
+    title_nn: str | None = field(default=None, kw_only=True)  # nynorsk
 
 
 @frozen
@@ -240,6 +244,7 @@ class AmountDecl(Node):
     title: str | None
     basis: LegalBasis | None
     body: Body
+    title_nn: str | None = field(default=None, kw_only=True)  # nynorsk
 
 
 @frozen
@@ -250,6 +255,7 @@ class ValueDecl(Node):
     title: str | None
     basis: LegalBasis | None
     body: Body
+    title_nn: str | None = field(default=None, kw_only=True)  # nynorsk
 
 
 @frozen
@@ -261,6 +267,8 @@ class ObligationDecl(Node):
     basis: LegalBasis | None
     body: Body
     text: str | None = None
+    title_nn: str | None = field(default=None, kw_only=True)  # nynorsk
+    text_nn: str | None = field(default=None, kw_only=True)  # nynorsk
 
 
 @frozen
@@ -289,6 +297,7 @@ class StepName(Node):
     name: str
     start: DateLit | None = None
     end: DateLit | None = None
+    name_nn: str | None = field(default=None, kw_only=True)  # nynorsk
 
 
 @frozen
@@ -301,6 +310,7 @@ class Step(Node):
     deadline_weeks: int | None
     basis: LegalBasis | None
     names: tuple = field(default=(), converter=tuple)
+    name_nn: str | None = field(default=None, kw_only=True)  # nynorsk
 
 
 @frozen
@@ -309,6 +319,7 @@ class ReviewLimit(Node):
 
     text: str
     basis: LegalBasis
+    text_nn: str | None = field(default=None, kw_only=True)  # nynorsk
 
 
 @frozen
@@ -319,6 +330,23 @@ class TrackDecl(Node):
     title: str | None
     steps: tuple = field(converter=tuple)
     review_limit: ReviewLimit | None = None
+    title_nn: str | None = field(default=None, kw_only=True)  # nynorsk
+
+
+@frozen
+class LetterText(Node):
+    """`innvilget: "Du får dagpenger." nynorsk "Du får dagpengar."` inside `brev`."""
+
+    outcome: str          # innvilget | avslag | ikke_avgjort
+    text: str
+    text_nn: str | None = None
+
+
+@frozen
+class LettersDecl(Node):
+    """`brev`: the opening sentence of the letter for each outcome, in bokmål and nynorsk."""
+
+    texts: tuple = field(converter=tuple)
 
 
 @frozen
@@ -329,7 +357,7 @@ class Module(Node):
 
 
 Decl = (BenefitDecl | FactsDecl | ValueDecl | ConditionDecl | AmountDecl | ObligationDecl
-        | RateDecl | TrackDecl)
+        | RateDecl | TrackDecl | LettersDecl)
 
 
 def dump(node) -> str:

@@ -110,10 +110,15 @@ def format_basis(b: n.LegalBasis | None) -> str:
     return "(" + "; ".join(parts) + ")"
 
 
-def _header(keyword, name, title, basis, extra=""):
+def _text(nb: str, nn: str | None) -> str:
+    """A text for people: `"bokmål"` or `"bokmål" nynorsk "nynorsk"`."""
+    return f'"{nb}"' + (f' nynorsk "{nn}"' if nn is not None else "")
+
+
+def _header(keyword, name, title, basis, extra="", title_nn=None):
     out = f"{keyword} {name}"
     if title is not None:
-        out += f' "{title}"'
+        out += " " + _text(title, title_nn)
     if basis is not None:
         out += " " + format_basis(basis)
     return out + extra
@@ -136,7 +141,7 @@ def _body(body: n.Body, define: bool) -> list[tuple[int, str]]:
         lines.append((_line(v), f"{INDENT}gjelder{period}:"))
         lines.append((_line(v.expr), f"{INDENT * 2}{format_expr(v.expr)}"))
     for exc in body.exceptions:
-        head = "unntak" + (f' "{exc.title}"' if exc.title is not None else "")
+        head = "unntak" + (f" {_text(exc.title, exc.title_nn)}" if exc.title is not None else "")
         line = f"{INDENT}{head} {format_basis(exc.basis)} når {format_expr(exc.when)}"
         if isinstance(exc.outcome, n.NotApplicable):
             line += ": gjelder ikke"
@@ -170,44 +175,44 @@ def _decl_lines(d) -> list[tuple[int, str]]:
     head = _line(d)
     match d:
         case n.BenefitDecl():
-            lines = [(head, f'ytelse {d.name} "{d.title}"'),
+            lines = [(head, f"ytelse {d.name} {_text(d.title, d.title_nn)}"),
                      (head, f"{INDENT}lov {d.law}" + (f" kapittel {d.chapter}" if d.chapter is not None else "")),
                      (head, f"{INDENT}klagespor {d.track}")]
         case n.FactsDecl():
             lines = [(head, "opplysninger")]
             for f in d.facts:
-                desc = f' "{f.description}"' if f.description is not None else ""
+                desc = f" {_text(f.description, f.description_nn)}" if f.description is not None else ""
                 lines.append((_line(f), f"{INDENT}{f.name}: {_type(f.type)}{desc}"))
         case n.ConditionDecl():
-            lines = [(head, _header("vilkår", d.name, d.title, d.basis, " skjønn" if d.discretionary else ""))]
+            lines = [(head, _header("vilkår", d.name, d.title, d.basis, " skjønn" if d.discretionary else "", d.title_nn))]
             lines += _body(d.body, define=False)
         case n.AmountDecl():
-            lines = [(head, _header("beløp", d.name, d.title, d.basis))] + _body(d.body, define=True)
+            lines = [(head, _header("beløp", d.name, d.title, d.basis, title_nn=d.title_nn))] + _body(d.body, define=True)
         case n.ValueDecl():
-            lines = [(head, _header("verdi", d.name, d.title, d.basis))] + _body(d.body, define=True)
+            lines = [(head, _header("verdi", d.name, d.title, d.basis, title_nn=d.title_nn))] + _body(d.body, define=True)
         case n.ObligationDecl():
-            lines = [(head, _header("plikt", d.name, d.title, d.basis))] + _body(d.body, define=False)
+            lines = [(head, _header("plikt", d.name, d.title, d.basis, title_nn=d.title_nn))] + _body(d.body, define=False)
             if d.text is not None:
                 last = lines[-1][0]
-                lines.append((last, f'{INDENT}tekst "{d.text}"'))
+                lines.append((last, f"{INDENT}tekst {_text(d.text, d.text_nn)}"))
         case n.RateDecl():
             lines = [(head, _header("sats", d.name, d.title, d.basis))]
             for e in d.entries:
                 end = f" til {format_date(e.end)}" if e.end is not None else ""
                 lines.append((_line(e), f"{INDENT}fra {format_date(e.start)}{end}: {format_expr(e.value)}"))
         case n.TrackDecl():
-            lines = [(head, f"klagespor {d.name}" + (f' "{d.title}"' if d.title is not None else ""))]
+            lines = [(head, f"klagespor {d.name}" + (f" {_text(d.title, d.title_nn)}" if d.title is not None else ""))]
             for s in d.steps:
                 line = f"{INDENT}{s.kind} til {s.body}"
                 if s.name is not None:
-                    line += f' "{s.name}"'
+                    line += f" {_text(s.name, s.name_nn)}"
                 if s.deadline_weeks is not None:
                     line += f" innen {s.deadline_weeks} uker"
                 if s.basis is not None:
                     line += " " + format_basis(s.basis)
                 lines.append((_line(s), line))
                 for sn in s.names:
-                    line = f'{INDENT * 2}navn "{sn.name}"'
+                    line = f"{INDENT * 2}navn {_text(sn.name, sn.name_nn)}"
                     if sn.start is not None:
                         line += f" fra {format_date(sn.start)}"
                     if sn.end is not None:
@@ -215,7 +220,11 @@ def _decl_lines(d) -> list[tuple[int, str]]:
                     lines.append((_line(sn), line))
             if d.review_limit is not None:
                 rl = d.review_limit
-                lines.append((_line(rl), f'{INDENT}skjønnsgrense "{rl.text}" {format_basis(rl.basis)}'))
+                lines.append((_line(rl), f"{INDENT}skjønnsgrense {_text(rl.text, rl.text_nn)} {format_basis(rl.basis)}"))
+        case n.LettersDecl():
+            lines = [(head, "brev")]
+            for t in d.texts:
+                lines.append((_line(t), f"{INDENT}{t.outcome}: {_text(t.text, t.text_nn)}"))
         case _:
             raise AssertionError(f"unhandled declaration {d!r}")
     return lines

@@ -23,6 +23,7 @@ class BenefitModel:
     amounts: dict[str, n.AmountDecl] = field(factory=dict)
     conditions: dict[str, n.ConditionDecl] = field(factory=dict)
     obligations: dict[str, n.ObligationDecl] = field(factory=dict)
+    letters: dict[str, n.LetterText] = field(factory=dict)   # brev: outcome -> text
     def_types: dict[str, Ty] = field(factory=dict)   # values and amounts
     expr_types: dict = field(factory=dict)           # expression node -> Ty
     files: tuple[str, ...] = ()                      # every rule file this benefit uses
