@@ -263,7 +263,7 @@ class _Builder(Transformer):
 
     def track_decl(self, meta, children):
         name = str(children[1])
-        title = children[2] if isinstance(children[2], _Label) else None
+        title = children[2] if len(children) > 2 and isinstance(children[2], _Label) else None
         return n.TrackDecl(name, title.nb if title else None,
                            tuple(self._nodes(children, n.Step)), self._one(children, n.ReviewLimit),
                            title_nn=title.nn if title else None, span=self._span(meta))

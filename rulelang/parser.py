@@ -90,6 +90,18 @@ def _describe(token_types) -> list[str]:
     return [f"'{n}'" if n in table.values() and not n.startswith("a ") else n for n in names]
 
 
+def _accepted(exc: UnexpectedToken) -> set[str]:
+    """The tokens the parser would really accept here. LALR merges states (a text may be
+    followed by many things in different places), so `exc.expected` can list far more than
+    is possible at this spot; the interactive parser tries each token and knows."""
+    try:
+        if exc.interactive_parser is not None:
+            return set(exc.interactive_parser.accepts())
+    except Exception:  # a best effort for a message: fall back to the LALR table
+        pass
+    return set(exc.expected)
+
+
 def _token_text(tok: Token) -> str:
     if tok.type == "$END":
         return "end of file"
@@ -108,12 +120,13 @@ def _diagnostic(exc: UnexpectedInput, text: str, file: str) -> Diagnostic:
         else:
             end_col = tok.end_column if tok.end_line == tok.line else col + len(str(tok.value))
             span = Span(file, line, col, line, end_col)
-        expected = _describe(exc.expected)
+        accepted = _accepted(exc)
+        expected = _describe(accepted)
         message = f"unexpected {_token_text(tok)}"
         if expected and len(expected) <= 8:
             message += f", expected {', '.join(expected)}"
         return Diagnostic("RL101", message, span,
-                          hint=_hint(tok, set(exc.expected), _open_if(exc)))
+                          hint=_hint(tok, accepted, _open_if(exc)))
     if isinstance(exc, UnexpectedCharacters):
         ch = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else "?"
         span = Span(file, line, col, line, col + 1)

@@ -150,7 +150,8 @@ fact_decls = st.builds(n.FactDecl, names, type_exprs, opt_text)
 facts_decls = st.builds(n.FactsDecl, st.lists(fact_decls, max_size=4).map(tuple))
 
 benefit_decls = st.builds(n.BenefitDecl, names, texts, names,
-                          st.one_of(st.none(), st.integers(0, 99_999)), names)
+                          st.one_of(st.none(), st.integers(0, 99_999)), names,
+                          title_nn=st.one_of(st.none(), texts))
 
 opt_date = st.one_of(st.none(), dates)
 
@@ -170,7 +171,8 @@ def declarations(exprs=None):
     rate_value = st.one_of(st.builds(n.Quantity, numbers(), st.sampled_from(UNITS)),
                            st.builds(n.Neg, st.builds(n.Quantity, numbers(), st.sampled_from(UNITS))))
     rate_entries = st.builds(n.RateEntry, dates, opt_date, rate_value)
-    step_names = st.builds(n.StepName, texts, opt_date, opt_date)
+    step_names = st.builds(n.StepName, texts, opt_date, opt_date, name_nn=opt_text)
+    letter_texts = st.builds(n.LetterText, names, texts, opt_text)
     steps = st.builds(n.Step, st.sampled_from(["klage", "anke", "søksmål"]), names, opt_text,
                       st.one_of(st.none(), st.integers(0, 99_999)), opt_basis,
                       st.lists(step_names, max_size=2).map(tuple))
@@ -178,13 +180,14 @@ def declarations(exprs=None):
         benefit_decls,
         facts_decls,
         st.builds(n.ValueDecl, names, opt_text, opt_basis, body),
-        st.builds(n.ConditionDecl, names, texts, opt_basis, st.booleans(), body),
+        st.builds(n.ConditionDecl, names, texts, opt_basis, st.booleans(), body, title_nn=opt_text),
         st.builds(n.AmountDecl, names, opt_text, opt_basis, body),
-        st.builds(n.ObligationDecl, names, texts, opt_basis, body, opt_text),
+        st.builds(n.ObligationDecl, names, texts, opt_basis, body, opt_text, title_nn=opt_text),
+        st.builds(n.LettersDecl, st.lists(letter_texts, max_size=3).map(tuple)),
         st.builds(n.RateDecl, st.one_of(names, st.just("G")), opt_text, opt_basis,
                   st.lists(rate_entries, max_size=3).map(tuple)),
         st.builds(n.TrackDecl, names, opt_text, st.lists(steps, max_size=3).map(tuple),
-                  st.one_of(st.none(), st.builds(n.ReviewLimit, texts, legal_bases))),
+                  st.one_of(st.none(), st.builds(n.ReviewLimit, texts, legal_bases, text_nn=opt_text))),
     )
 
 
