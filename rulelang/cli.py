@@ -1,4 +1,4 @@
-"""Command line: `rulelang evaluate | check | test | fmt`.
+"""Command line: `rulelang evaluate | letter | explain | check | test | fmt`.
 
 Input: argv. Output: on stdout the result (JSON or text), on stderr the diagnostics. Exit codes
 (CONTRACT.md): 0 done; 1 an internal or evaluation failure (one line, never a traceback, never
@@ -54,6 +54,25 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--rules", default=None, help="rule folder (default: the rules that ship)")
     e.add_argument("--format", choices=("json", "text"), default="json")
     e.set_defaults(func=cmd_evaluate)
+
+    for name, help_text in (("letter", "write the letter for a case (vedtaksbrev, or a request for "
+                                       "what is missing)"),
+                            ("explain", "explain a case condition by condition, in plain language")):
+        x = sub.add_parser(name, help=help_text)
+        x.add_argument("benefit")
+        x.add_argument("--facts", required=True, help="a JSON file of facts, or - for stdin")
+        x.add_argument("--date", required=True, help="the prøvingsdato, YYYY-MM-DD")
+        x.add_argument("--rules", default=None, help="rule folder (default: the rules that ship)")
+        x.add_argument("--språk", "--sprak", dest="language", choices=("nb", "nn"), default="nb",
+                       help="bokmål (nb, default) or nynorsk (nn)")
+        if name == "letter":
+            x.add_argument("--format", choices=("txt", "md", "html"), default="txt")
+            x.add_argument("--letter-date", default=None,
+                           help="the letter's date, YYYY-MM-DD (default: --date); the klagefrist "
+                                "is counted from it")
+            x.set_defaults(func=cmd_letter)
+        else:
+            x.set_defaults(func=cmd_explain)
 
     c = sub.add_parser("check", help="check rule files and print every diagnostic")
     c.add_argument("path", nargs="?", default=None)
@@ -150,6 +169,44 @@ def _evaluate_list(args, rules, data: list, date) -> int:
             return r.exit_code
         results.append(r.json)
     sys.stdout.write("[\n" + ",\n".join(results) + "\n]\n" if results else "[]\n")
+    return 0
+
+
+# -- letter, explain
+
+def _one_case(args):
+    """The rules, the decision and the facts of a `letter` / `explain` command (one case)."""
+    from .evaluator import evaluate, parse_date
+
+    data = read_json(args.facts)
+    if not isinstance(data, dict):
+        raise InputError(f"{args.command} takes the facts of one case: a JSON object of "
+                         f"name -> value")
+    on = parse_date(args.date)
+    rules = load_rules(_rules_path(args.rules))
+    if args.benefit not in rules.compiled:
+        raise UnknownBenefitError(f"unknown benefit '{args.benefit}'; the benefits are: "
+                                  + ", ".join(rules.benefits))
+    return rules, evaluate(rules, args.benefit, data, on), data
+
+
+def cmd_letter(args) -> int:
+    from explain import render_letter
+
+    rules, decision, facts = _one_case(args)
+    letter_date = args.letter_date
+    if letter_date is not None:
+        from .evaluator import parse_date
+        letter_date = parse_date(letter_date)
+    sys.stdout.write(render_letter(rules, decision, args.format, args.language, letter_date, facts))
+    return 0
+
+
+def cmd_explain(args) -> int:
+    from explain import render_explanation
+
+    rules, decision, facts = _one_case(args)
+    sys.stdout.write(render_explanation(rules, decision, args.language, facts))
     return 0
 
 

@@ -52,3 +52,10 @@ def value(v, ty: T.Ty | None, locale: str = LOCALE) -> str:
             return f"{number(v, locale)} {T.OUTPUT_UNITS[ty]}"
         return number(v, locale)
     return str(v)
+
+
+def join_and(items: list[str], locale: str = LOCALE) -> str:
+    """A list the Norwegian way: `a, b og c` (Babel's list patterns; bokmål and nynorsk)."""
+    from babel.lists import format_list
+
+    return format_list(items, locale=locale) if items else ""
