@@ -26,6 +26,9 @@ demo: $(STAMP)
 	@$(BIN)/rulelang evaluate dagpenger --facts examples/dagpenger_innvilget.json --date 2025-06-02 --format text
 	@echo "== the same decision as JSON (CONTRACT.md)"
 	@$(BIN)/rulelang evaluate dagpenger --facts examples/dagpenger_innvilget.json --date 2025-06-02 --format json
+	@echo
+	@echo "== rulelang letter dagpenger --facts examples/dagpenger_innvilget.json --date 2025-06-02 (vedtaksbrev, bokmål)"
+	@$(BIN)/rulelang letter dagpenger --facts examples/dagpenger_innvilget.json --date 2025-06-02
 
 test: $(STAMP)
 	$(BIN)/rulelang check rules
