@@ -182,28 +182,28 @@ class _Builder(Transformer):
                         str(letter[0])[-1] if letter else None, span=self._span(meta))
 
     def body(self, meta, children):
-        default = None
-        rest = children
-        if children and not isinstance(children[0], (n.Version, n.ExceptionClause)):
-            default, rest = children[0], children[1:]
-        return n.Body(default, tuple(self._nodes(rest, n.Version)),
-                      tuple(self._nodes(rest, n.ExceptionClause)), span=self._span(meta))
-
-    def def_body(self, meta, children):
-        default = None
         rest = [c for c in children if not (isinstance(c, Token) and c.type == "EQUAL")]
+        default = None
         if rest and not isinstance(rest[0], (n.Version, n.ExceptionClause)):
             default, rest = rest[0], rest[1:]
         return n.Body(default, tuple(self._nodes(rest, n.Version)),
                       tuple(self._nodes(rest, n.ExceptionClause)), span=self._span(meta))
 
-    def version(self, meta, children):
+    def_body = body  # `= main rule` in a beløp or verdi: the same shape after the '='
+
+    @staticmethod
+    def _period(children):
+        """(start, end) of `fra A til B` among children; either may be None."""
         start = end = None
         for i, c in enumerate(children):
             if isinstance(c, Token) and c.type == "FROM":
                 start = children[i + 1]
-            elif isinstance(c, Token) and c.type == "TO":
+            elif isinstance(c, Token) and c.type == "TO" and isinstance(children[i + 1], n.DateLit):
                 end = children[i + 1]
+        return start, end
+
+    def version(self, meta, children):
+        start, end = self._period(children)
         return n.Version(start, end, children[-1], span=self._span(meta))
 
     def exception(self, meta, children):
@@ -257,9 +257,8 @@ class _Builder(Transformer):
                           span=self._span(meta))
 
     def rate_entry(self, meta, children):
-        dates = self._nodes(children, n.DateLit)
-        has_end = bool(self._tokens(children, "TO"))
-        return n.RateEntry(dates[0], dates[1] if has_end else None, children[-1], span=self._span(meta))
+        start, end = self._period(children)
+        return n.RateEntry(start, end, children[-1], span=self._span(meta))
 
     def track_decl(self, meta, children):
         name = str(children[1])
@@ -284,12 +283,7 @@ class _Builder(Transformer):
         return children[0]
 
     def step_name(self, meta, children):
-        start = end = None
-        for i, c in enumerate(children):
-            if isinstance(c, Token) and c.type == "FROM":
-                start = children[i + 1]
-            elif isinstance(c, Token) and c.type == "TO":
-                end = children[i + 1]
+        start, end = self._period(children)
         label = children[1]
         return n.StepName(label.nb, start, end, name_nn=label.nn, span=self._span(meta))
 
