@@ -178,6 +178,12 @@ def _squash(text):
     return Markup(out) if isinstance(text, Markup) else out
 
 
+def _keep(text):
+    """HTML: no line break inside a reference (§ 18), an amount (150 000 kr) or a date."""
+    out = _KEEP.sub(_NBSP, str(text))
+    return Markup(out) if isinstance(text, Markup) else out
+
+
 def _wrap(text, hang: int = 0, width: int = WIDTH) -> str:
     """A paragraph of the plain-text letter, wrapped at `width` without breaking a reference,
     an amount or a date; `hang` indents the lines after the first (list items)."""
@@ -200,6 +206,7 @@ def environment(html: bool) -> SandboxedEnvironment:
         keep_trailing_newline=True,
     )
     env.filters["squash"] = _squash
+    env.filters["keep"] = _keep
     env.filters["wrap"] = _wrap
     env.filters["guillemets"] = lambda text: f"«{text}»"
     env.filters["and_list"] = lambda items, lang: Lang(lang).join(items)
