@@ -40,3 +40,19 @@ check: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+# make bench: a separate environment bench/.venv (rulelang with [screen], plus openfisca-core,
+# which is installed only there), then every benchmark of issue 5 in one run; writes
+# bench/results.json and prints the table. BENCH_QUICK=1 make bench is a fast smoke run.
+BENCH_VENV := bench/.venv
+BENCH_STAMP := $(BENCH_VENV)/.installed
+.PHONY: bench
+
+$(BENCH_STAMP): pyproject.toml bench/requirements.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (set PYTHON=...)"; exit 1; }
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e '.[screen]' -r bench/requirements.txt
+	@touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python bench/run.py
