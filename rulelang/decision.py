@@ -149,7 +149,7 @@ def _number(v):
         return None
     if v == v.to_integral_value():
         return int(v)
-    return v.normalize()
+    return v  # written from its digits by jsonout
 
 
 def _plain(v):

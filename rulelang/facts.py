@@ -75,6 +75,8 @@ def convert(name: str, value, ty: Ty, allowed=()):
     if kind == "tekst":
         if not isinstance(value, str):
             raise _bad(name, kind, value)
+        if "\0" in value:
+            raise _bad(name, kind, value.replace("\0", "\\0"), "it contains a NUL character")
         if allowed and value not in allowed:
             choices = ", ".join(f'"{a}"' for a in allowed)
             raise FactError(f"fact '{name}' expects one of {choices}, got {_show(value)}")

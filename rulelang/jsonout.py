@@ -1,77 +1,39 @@
-"""JSON output with exact decimals: Decimal is written as a JSON number from its digits, never
+"""JSON output with exact decimals: a Decimal is written as a JSON number from its digits, never
 through float. Keys keep their insertion order, so the same decision gives the same bytes.
+
+The standard library's C encoder does the work; a Decimal goes through it as a marked string
+(the marker holds a NUL, which the encoder always escapes as \\u0000, and a random token, so
+no text can look like it) and the marks are then replaced by the bare number.
 """
 from __future__ import annotations
 
 import json
+import re
+import secrets
 from decimal import Decimal
+
+# The marker holds a token drawn when the module loads, so no text can forge it.
+_TOKEN = secrets.token_hex(8)
+_MARK = f"\0{_TOKEN}:"
+_MARKED = re.compile(r'"\\u0000' + _TOKEN + r':(-?[0-9.]+)"')
+
+
+def plain_number(d: Decimal) -> str:
+    """A Decimal's digits without exponent or trailing zeros, exactly (no rounding)."""
+    if d == d.to_integral_value():
+        return str(int(d))
+    return format(d, "f").rstrip("0").rstrip(".")
+
+
+def _default(x):
+    if isinstance(x, Decimal):
+        if not x.is_finite():
+            raise ValueError(f"cannot write {x} as JSON")
+        return _MARK + plain_number(x)
+    raise TypeError(f"cannot write {type(x).__name__} as JSON")
 
 
 def dumps(data, indent: int | None = 2) -> str:
     """Serialise dicts, lists, str, bool, None, int and Decimal."""
-    out: list[str] = []
-    _write(data, out, indent, 0)
-    return "".join(out)
-
-
-def _number(d: Decimal) -> str:
-    if d == d.to_integral_value():
-        return str(int(d))
-    return format(d.normalize(), "f")
-
-
-def _write(x, out, indent, level):
-    if x is None:
-        out.append("null")
-    elif x is True:
-        out.append("true")
-    elif x is False:
-        out.append("false")
-    elif isinstance(x, int):
-        out.append(str(x))
-    elif isinstance(x, Decimal):
-        out.append(_number(x))
-    elif isinstance(x, str):
-        out.append(json.dumps(x, ensure_ascii=False))
-    elif isinstance(x, dict):
-        if not x:
-            out.append("{}")
-            return
-        items = list(x.items())
-        if indent is None:
-            out.append("{")
-            for i, (k, v) in enumerate(items):
-                if i:
-                    out.append(", ")
-                out.append(json.dumps(str(k), ensure_ascii=False) + ": ")
-                _write(v, out, indent, level + 1)
-            out.append("}")
-            return
-        pad = " " * (indent * (level + 1))
-        out.append("{\n")
-        for i, (k, v) in enumerate(items):
-            out.append(pad + json.dumps(str(k), ensure_ascii=False) + ": ")
-            _write(v, out, indent, level + 1)
-            out.append(",\n" if i < len(items) - 1 else "\n")
-        out.append(" " * (indent * level) + "}")
-    elif isinstance(x, (list, tuple)):
-        if not x:
-            out.append("[]")
-            return
-        if indent is None:
-            out.append("[")
-            for i, v in enumerate(x):
-                if i:
-                    out.append(", ")
-                _write(v, out, indent, level + 1)
-            out.append("]")
-            return
-        pad = " " * (indent * (level + 1))
-        out.append("[\n")
-        for i, v in enumerate(x):
-            out.append(pad)
-            _write(v, out, indent, level + 1)
-            out.append(",\n" if i < len(x) - 1 else "\n")
-        out.append(" " * (indent * level) + "]")
-    else:
-        raise TypeError(f"cannot write {type(x).__name__} as JSON")
+    text = json.dumps(data, ensure_ascii=False, indent=indent, default=_default)
+    return _MARKED.sub(r"\1", text) if _TOKEN in text else text
