@@ -58,6 +58,8 @@ class CompiledBenefit:
         self.amounts = [(d, self.def_fns[self.def_index[d.name]]) for d in model.amounts.values()]
         self.obligations = [(d, self._body(d.body)) for d in model.obligations.values()]
         self._facts_read: dict = {}
+        self.basis_cache: dict = {}    # (declaration, exception) -> formatted bases (evaluator)
+        self.appeal_cache: dict = {}   # date -> Appeal (evaluator)
 
     def facts_read(self, decl, expr) -> tuple[str, ...]:
         """The facts the rule in force (and the exceptions) of `decl` reads, directly or through

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import attrs
+from typing import NamedTuple
 
 from . import reference as R
 from . import types as T
@@ -70,16 +70,15 @@ def evaluate(rules, benefit: str, facts: dict, on) -> Decision:
         if v is R.NOT_IN_FORCE:
             continue
         status = "unknown" if v is UNKNOWN else "not_applicable" if v is NOT_APPLICABLE else STATUS[v]
-        refs = list(decl.basis.refs) + (list(applied.basis.refs) if applied is not None else [])
+        index = _index(decl.body, applied)
+        basis, bases = _bases(compiled, decl, index)
         expr = R.select_version(decl.body, on)
-        result = ConditionResult(
-            id=decl.name, title=decl.title, legal_basis=format_refs(refs, law), status=status,
-            discretionary=decl.discretionary,
-            explanation="",
-            facts_used=_facts_used(compiled, decl, expr, applied, values),
-            bases=tuple(format_ref(r, law) for r in refs),
-            version=R.version_index(decl.body, on), exception=_index(decl.body, applied))
-        conditions.append(attrs.evolve(result, explanation=_explain(env, decl, result)))
+        seen = _Seen(status, index, basis)
+        conditions.append(ConditionResult(
+            id=decl.name, title=decl.title, legal_basis=basis, status=status,
+            discretionary=decl.discretionary, explanation=_explain(env, decl, seen),
+            facts_used=_facts_used(compiled, decl, expr, applied, values), bases=bases,
+            version=R.version_index(decl.body, on), exception=index))
         statuses.append((decl, status, expr))
 
     if any(s == "not_met" for _, s, _ in statuses):
@@ -95,15 +94,15 @@ def evaluate(rules, benefit: str, facts: dict, on) -> Decision:
             v, applied = fn(ctx)
             if v is R.NOT_IN_FORCE:
                 continue
-            refs = list(decl.basis.refs) + (list(applied.basis.refs) if applied is not None else [])
+            index = _index(decl.body, applied)
+            basis, bases = _bases(compiled, decl, index)
             ty = model.def_types[decl.name]
             if v is UNKNOWN:
                 missing.append(_missing_of(decl.body, env))
             amounts.append(AmountResult(
                 id=decl.name, title=decl.title or decl.name, value=None if v is UNKNOWN else v,
-                unit=T.OUTPUT_UNITS.get(ty, ""), legal_basis=format_refs(refs, law),
-                bases=tuple(format_ref(r, law) for r in refs),
-                version=R.version_index(decl.body, on), exception=_index(decl.body, applied)))
+                unit=T.OUTPUT_UNITS.get(ty, ""), legal_basis=basis, bases=bases,
+                version=R.version_index(decl.body, on), exception=index))
         for decl, fn in compiled.obligations:
             v, applied = fn(ctx)
             if v is R.NOT_IN_FORCE or v is False or v is NOT_APPLICABLE:
@@ -125,7 +124,39 @@ def evaluate(rules, benefit: str, facts: dict, on) -> Decision:
         legal_basis=tuple(_decision_basis(outcome, conditions, amounts)),
         conditions=tuple(conditions), amounts=tuple(amounts), obligations=tuple(obligations),
         missing_facts=tuple(_rank(missing, compiled.fact_names)),
-        appeal=appeal_for(rules.program, model.track, on), rules_version=model.rules_version)
+        appeal=_appeal(compiled, on), rules_version=model.rules_version)
+
+
+class _Seen(NamedTuple):
+    """What the explanation of a condition needs of its result."""
+
+    status: str
+    exception: int | None
+    legal_basis: str
+
+
+def _bases(compiled, decl, index) -> tuple[str, tuple]:
+    """A declaration's basis as one string and as a tuple of references (main basis, then the
+    exception that applied), formatted once per declaration and exception."""
+    key = (decl.name, index)
+    cached = compiled.basis_cache.get(key)
+    if cached is None:
+        law = compiled.model.law
+        refs = list(decl.basis.refs) + (list(decl.body.exceptions[index].basis.refs)
+                                        if index is not None else [])
+        cached = (format_refs(refs, law), tuple(format_ref(r, law) for r in refs))
+        compiled.basis_cache[key] = cached
+    return cached
+
+
+def _appeal(compiled, on):
+    """The appeal route on `on` (names change by date), built once per date."""
+    appeal = compiled.appeal_cache.get(on)
+    if appeal is None:
+        appeal = appeal_for(compiled.program, compiled.model.track, on)
+        if len(compiled.appeal_cache) < 4096:
+            compiled.appeal_cache[on] = appeal
+    return appeal
 
 
 def _explain(env, decl, result) -> str:
