@@ -5,6 +5,7 @@
     decision = evaluate(rules, "dagpenger", facts, on="2025-06-02")
     decision.to_dict()
 """
+from .batch import evaluate_many as evaluate_many
 from .decision import Decision as Decision
 from .errors import FactError as FactError
 from .errors import InputError as InputError
@@ -18,5 +19,5 @@ from .loader import Rules as Rules
 from .loader import load_rules as load_rules
 
 __all__ = ["Decision", "FactError", "InputError", "RuleCheckError", "RuleEvalError",
-           "RulelangError", "RuleSyntaxError", "Rules", "UnknownBenefitError", "evaluate",
+           "RulelangError", "RuleSyntaxError", "Rules", "UnknownBenefitError", "evaluate", "evaluate_many",
            "load_rules"]
