@@ -30,6 +30,7 @@ was made with other rules, or the facts do not fit the benefit).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 from attrs import frozen
@@ -717,4 +718,9 @@ def condition_explanation(env: R.Env, decl: n.ConditionDecl, result, language: s
         result: its `ConditionResult` (status, applied exception, basis).
         language: "nb" or "nn".
     """
-    return _Explainer(Lang(language), env.model, env).condition(decl, result).text
+    return _Explainer(_lang(language), env.model, env).condition(decl, result).text
+
+
+@functools.cache
+def _lang(code: str) -> Lang:
+    return Lang(code)

@@ -11,6 +11,7 @@ value is null, obligations whose trigger is unknown) and the explanation sentenc
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from typing import NamedTuple
 
@@ -159,11 +160,16 @@ def _appeal(compiled, on):
     return appeal
 
 
-def _explain(env, decl, result) -> str:
+@functools.cache
+def _verbaliser():
     # The one verbaliser lives in explain/ (GUIDE: showing a decision is explain's job); it is
-    # imported here, at call time, because explain itself builds on this module.
+    # imported on first use, because explain itself builds on this module.
     from explain.explanation import condition_explanation
-    return condition_explanation(env, decl, result)
+    return condition_explanation
+
+
+def _explain(env, decl, result) -> str:
+    return _verbaliser()(env, decl, result)
 
 
 def _index(body, applied) -> int | None:

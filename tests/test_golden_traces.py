@@ -25,19 +25,9 @@ MASK = "sha256:<masked>"
 
 # A person who is granted in 2025: 420 000 kr last 12 months (> 1,5 G = 195 240 kr),
 # working hours down from 37,5 to 0, two children.
-_GRANTED = {
-    "fødselsdato": "1985-06-02",
-    "arbeidsinntekt_siste_12_mnd": 420000,
-    "arbeidsinntekt_siste_36_mnd": 1150000,
-    "vanlig_arbeidstid": 37.5,
-    "ny_arbeidstid": 0,
-    "oppholder_seg_i_norge": True,
-    "reell_arbeidssøker": True,
-    "registrert_som_arbeidssøker": True,
-    "avtjent_verneplikt": False,
-    "permittert_fra_fiskeindustrien": False,
-    "antall_barn": 2,
-}
+# The granted dagpenger case the demo uses (G = 130 160 on 2025-06-02).
+_GRANTED = json.loads((Path(__file__).resolve().parent.parent / "examples" / "dagpenger_innvilget.json")
+                      .read_text("utf-8"))
 
 
 def _without(facts: dict, *names: str) -> dict:
