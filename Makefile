@@ -13,7 +13,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test,screen]'
+	$(BIN)/python -m pip install --quiet -e '.[test,screen,serve,batch,dask]'
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -1,4 +1,4 @@
-"""Command line: `rulelang evaluate | letter | explain | check | test | fmt`.
+"""Command line: `rulelang evaluate | letter | explain | check | test | fmt | serve | batch | impact`.
 
 Input: argv. Output: on stdout the result (JSON or text), on stderr the diagnostics. Exit codes
 (CONTRACT.md): 0 done; 1 an internal or evaluation failure (one line, never a traceback, never
@@ -89,6 +89,12 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("paths", nargs="+")
     f.add_argument("--check", action="store_true", help="only report files that would change (exit 1)")
     f.set_defaults(func=cmd_fmt)
+
+    # Commands in their own modules: each `register(sub)` only declares its arguments; the heavy
+    # imports (the ASGI stack, pyarrow, dask) happen when the command runs.
+    from . import batchfile, impact, service
+    for module in (service, batchfile, impact):
+        module.register(sub)
     return p
 
 
