@@ -274,7 +274,10 @@ class _Explainer:
     # -- walking an expression
 
     def value(self, e):
+        value_of = self.env.value_of
         try:
+            if value_of is not None:
+                return value_of(e)
             v, _ = R.evaluate(e, self.env)
         except RuleEvalError:
             return _FAILED

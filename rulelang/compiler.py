@@ -60,6 +60,9 @@ class CompiledBenefit:
         self._facts_read: dict = {}
         self.basis_cache: dict = {}    # (declaration, exception) -> formatted bases (evaluator)
         self.appeal_cache: dict = {}   # date -> Appeal (evaluator)
+        self.explain_cache: dict = {}  # condition, date, result, facts read -> sentence (evaluator)
+        self._read_slots: dict = {}
+        self._node_fns: dict = {}      # id(expression node) -> closure, for value_of
 
     def facts_read(self, decl, expr) -> tuple[str, ...]:
         """The facts the rule in force (and the exceptions) of `decl` reads, directly or through
@@ -74,6 +77,27 @@ class CompiledBenefit:
                 self._collect(root, found, seen_defs)
             cached = tuple(name for name in self.fact_names if name in found)
             self._facts_read[key] = cached
+        return cached
+
+    def value_of(self, ctx: Ctx):
+        """`f(expr) -> value` of any expression of this benefit in the case `ctx`, through its
+        closure (compiled on first use, then kept; the nodes live as long as the program)."""
+        fns = self._node_fns
+
+        def value(e):
+            f = fns.get(id(e))
+            if f is None:
+                f = fns[id(e)] = (self.expr(e), e)  # keep e alive: its id stays its own
+            return f[0](ctx)
+        return value
+
+    def read_slots(self, decl, expr) -> tuple[int, ...]:
+        """The slot indices of `facts_read(decl, expr)`."""
+        key = (decl.name, id(expr))
+        cached = self._read_slots.get(key)
+        if cached is None:
+            cached = tuple(self.fact_index[name] for name in self.facts_read(decl, expr))
+            self._read_slots[key] = cached
         return cached
 
     def _collect(self, node, found, seen_defs):

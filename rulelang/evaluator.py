@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from decimal import Decimal
 
 from typing import NamedTuple
 
@@ -61,6 +62,7 @@ def evaluate(rules, benefit: str, facts: dict, on) -> Decision:
     values = validate(facts, model.facts, model.fact_types, benefit)
     ctx = compiled.new_ctx(on, values)
     env = R.Env(model, compiled.program, values, on, compiled.tables)
+    env.value_of = compiled.value_of(ctx)
     law = model.law
 
     # Conditions, in declaration order.
@@ -77,7 +79,8 @@ def evaluate(rules, benefit: str, facts: dict, on) -> Decision:
         seen = _Seen(status, index, basis)
         conditions.append(ConditionResult(
             id=decl.name, title=decl.title, legal_basis=basis, status=status,
-            discretionary=decl.discretionary, explanation=_explain(env, decl, seen),
+            discretionary=decl.discretionary,
+            explanation=_explain(compiled, ctx, env, decl, expr, seen),
             facts_used=_facts_used(compiled, decl, expr, applied, values), bases=bases,
             version=R.version_index(decl.body, on), exception=index))
         statuses.append((decl, status, expr))
@@ -168,8 +171,30 @@ def _verbaliser():
     return condition_explanation
 
 
-def _explain(env, decl, result) -> str:
-    return _verbaliser()(env, decl, result)
+_EXPLAIN_CACHE_MAX = 100_000  # sentences kept per benefit; past it the memo starts over
+
+
+def _explain(compiled, ctx, env, decl, expr, result) -> str:
+    """The condition's explanation, memoised on everything it is a function of: the condition,
+    the date (rule version, G and satser), the result, and the value of every fact the rule in
+    force and its exceptions read (directly or through a verdi). A caseload repeats these
+    often (yes/no facts, ages, the same date), so most conditions are verbalised once."""
+    key = (decl.name, ctx.on, result, _reads(compiled, decl, expr, ctx.facts))
+    text = compiled.explain_cache.get(key)
+    if text is None:
+        text = _verbaliser()(env, decl, result)
+        cache = compiled.explain_cache
+        if len(cache) >= _EXPLAIN_CACHE_MAX:
+            cache.clear()
+        cache[key] = text
+    return text
+
+
+def _reads(compiled, decl, expr, slots) -> tuple:
+    """The values (by slot) of the facts `decl` reads in the version `expr`. A Decimal goes in
+    by its text: 1.50 and 1.5 are equal numbers but may be shown differently."""
+    idx = compiled.read_slots(decl, expr)
+    return tuple(str(v) if type(v) is Decimal else v for v in map(slots.__getitem__, idx))
 
 
 def _index(body, applied) -> int | None:

@@ -43,6 +43,9 @@ class Env:
         self.on = on
         self.rate_tables = rate_tables or {k: RateTable(r) for k, r in program.rates.items()}
         self.memo: dict[str, tuple] = {}
+        # An optional `f(expr) -> value` the explanation may use for plain values: the compiled
+        # closures of the same case (the evaluator sets it; same semantics, property-tested).
+        self.value_of = None
 
     def rate(self, name: str) -> Decimal:
         return self.rate_tables[name].at(self.on)

@@ -374,3 +374,45 @@ def test_a_known_value_stays_known_when_a_fact_is_added(case, data):
         if before[0] == "ok" and before[1] is not UNKNOWN and after[0] == "ok":
             # (an error after is possible: `x / y > 1 og nei` is nei until y = 0 is known)
             assert same(after[1], before[1]), (decl.name, before, after)
+
+
+# --- (c) explanations: memoised and through the closures = the reference verbaliser ---------
+
+def _reference_explanations(rules, benefit, facts, on) -> list[str]:
+    """Each condition's explanation made the slow way: no memo, values by the tree-walker."""
+    from explain.explanation import condition_explanation
+    from rulelang.evaluator import _Seen, parse_date
+
+    compiled = rules.compiled[benefit]
+    model = compiled.model
+    on = parse_date(on)
+    env = R.Env(model, compiled.program, validate(facts, model.facts, model.fact_types, benefit),
+                on, compiled.tables)
+    assert env.value_of is None
+    out = []
+    for c in evaluate(rules, benefit, facts, on).conditions:
+        decl = model.conditions[c.id]
+        out.append(condition_explanation(env, decl, _Seen(c.status, c.exception, c.legal_basis)))
+    return out
+
+
+@SLOW
+@given(st.data())
+def test_memoised_explanations_equal_the_reference_verbaliser(rules, dagpenger, data):
+    facts, on = data.draw(dagpenger_cases(dagpenger))
+    fast = [c.explanation for c in evaluate(rules, "dagpenger", facts, on).conditions]
+    again = [c.explanation for c in evaluate(rules, "dagpenger", facts, on).conditions]  # memo hit
+    assert fast == again == _reference_explanations(rules, "dagpenger", facts, on)
+
+
+def test_memo_tells_equal_numbers_written_differently_apart(rules):
+    """1.5 and 1.50 are equal Decimals with one hash; the memo keys on the text, so each case
+    gets the explanation the reference verbaliser gives it."""
+    base = {"fødselsdato": "1980-01-01", "vanlig_arbeidstid": 40, "oppholder_seg_i_norge": True,
+            "reell_arbeidssøker": True, "registrert_som_arbeidssøker": True,
+            "arbeidsinntekt_siste_36_mnd": 0}
+    for income in (Decimal("150000.5"), Decimal("150000.50"), Decimal("150000.500")):
+        for hours in (Decimal("20"), Decimal("20.0")):
+            facts = {**base, "arbeidsinntekt_siste_12_mnd": income, "ny_arbeidstid": hours}
+            fast = [c.explanation for c in evaluate(rules, "dagpenger", facts, "2025-06-02").conditions]
+            assert fast == _reference_explanations(rules, "dagpenger", facts, "2025-06-02")
