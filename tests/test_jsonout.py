@@ -1,8 +1,14 @@
 """JSON output: exact decimals through the standard encoder, byte for byte stable."""
+import datetime as dt
 import json
+import re
 from decimal import Decimal
 
-from rulelang.jsonout import dumps
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rulelang.jsonout import dumps, plain_number
 
 
 def test_decimals_are_written_from_their_digits():
@@ -21,3 +27,28 @@ def test_a_text_that_looks_like_the_marker_stays_a_text():
 def test_key_order_and_layout_are_kept():
     data = {"z": 1, "a": [], "m": {}, "b": [True, None, "æøå"]}
     assert dumps(data) == json.dumps(data, indent=2, ensure_ascii=False)
+
+
+_leaves = st.one_of(st.none(), st.booleans(), st.integers(), st.text(),
+                    st.decimals(allow_nan=False, allow_infinity=False, places=4))
+_json = st.recursive(_leaves, lambda kids: st.one_of(st.lists(kids, max_size=4),
+                                                      st.dictionaries(st.text(), kids, max_size=4)),
+                     max_leaves=25)
+
+
+def _standard(data, indent):
+    """The standard library's indented text, decimals as their digits (the reference)."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent,
+                      default=lambda d: "\0DEC:" + plain_number(d))
+    return re.sub(r'"\\u0000DEC:(-?[0-9.]+)"', r"\1", text)
+
+
+@given(_json, st.sampled_from([1, 2, 4]))
+def test_the_indented_writer_is_the_standard_librarys_byte_for_byte(data, indent):
+    assert dumps(data, indent=indent) == _standard(data, indent)
+
+
+def test_what_json_cannot_hold_is_refused():
+    for bad in ({"a": Decimal("NaN")}, [dt.date(2025, 1, 1)], {1: "x"}):
+        with pytest.raises((TypeError, ValueError)):
+            dumps(bad)
