@@ -26,7 +26,7 @@ import httpx
 import pytest
 import uvicorn
 
-from rulelang import cli, service
+from rulelang import apidoc, cli, service
 from rulelang.cases import load_cases
 from rulelang.jsonout import dumps
 from rulelang.loader import load_rules
@@ -510,7 +510,7 @@ def test_openapi_refs_resolve_and_names_are_ascii(openapi):
 @pytest.mark.parametrize("benefit", sorted(load_rules(RULES).benefits))
 def test_openapi_facts_schema_lists_the_facts(openapi, rules, benefit):
     model = rules.compiled[benefit].model
-    name = service.schema_name(benefit)
+    name = apidoc.schema_name(benefit)
     facts = openapi["components"]["schemas"][f"{name}Facts"]
     assert list(facts["properties"]) == list(model.facts)
     assert facts["additionalProperties"] is False
@@ -527,7 +527,7 @@ def test_openapi_schemas_fit_the_cases_and_the_decisions(client, openapi, case):
     request = {"date": case["date"], "facts": case["facts"]}
     response = client.post(f"/v1/decisions/{case['benefit']}", content=dumps(request))
     if response.status_code == 200:
-        name = service.schema_name(case["benefit"])
+        name = apidoc.schema_name(case["benefit"])
         assert validate(openapi, {"$ref": f"#/components/schemas/{name}DecisionRequest"},
                         request) == []
         decision = json.loads(response.text, parse_float=Decimal)
