@@ -72,7 +72,7 @@ def evaluate(rules, benefit: str, facts: dict, on) -> Decision:
         v, applied = fn(ctx)
         if v is R.NOT_IN_FORCE:
             continue
-        status = "unknown" if v is UNKNOWN else "not_applicable" if v is NOT_APPLICABLE else STATUS[v]
+        status = status_of(v)
         index = _index(decl.body, applied)
         basis, bases = _bases(compiled, decl, index)
         expr = R.select_version(decl.body, on)
@@ -85,12 +85,7 @@ def evaluate(rules, benefit: str, facts: dict, on) -> Decision:
             version=R.version_index(decl.body, on), exception=index))
         statuses.append((decl, status, expr))
 
-    if any(s == "not_met" for _, s, _ in statuses):
-        outcome = DENIED
-    elif any(s == "unknown" for _, s, _ in statuses):
-        outcome = UNDETERMINED
-    else:
-        outcome = GRANTED
+    outcome = outcome_of([s for _, s, _ in statuses])
 
     amounts, obligations, missing = [], [], []
     if outcome == GRANTED:
@@ -129,6 +124,17 @@ def evaluate(rules, benefit: str, facts: dict, on) -> Decision:
         conditions=tuple(conditions), amounts=tuple(amounts), obligations=tuple(obligations),
         missing_facts=tuple(_rank(missing, compiled.fact_names)),
         appeal=_appeal(compiled, on), rules_version=model.rules_version)
+
+
+def status_of(v) -> str:
+    """A condition's status from its value: met, not_met, unknown or not_applicable."""
+    return "unknown" if v is UNKNOWN else "not_applicable" if v is NOT_APPLICABLE else STATUS[v]
+
+
+def outcome_of(statuses) -> str:
+    """CONTRACT.md: denied when a condition is not met (a decisive failure decides), else
+    undetermined when one is unknown, else granted."""
+    return DENIED if "not_met" in statuses else UNDETERMINED if "unknown" in statuses else GRANTED
 
 
 class _Seen(NamedTuple):

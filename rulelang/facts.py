@@ -77,6 +77,11 @@ def convert(name: str, value, ty: Ty, allowed=()):
             raise _bad(name, kind, value)
         if "\0" in value:
             raise _bad(name, kind, value.replace("\0", "\\0"), "it contains a NUL character")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate ("\ud800" in JSON) is not Unicode text
+            raise _bad(name, kind, value.encode("utf-8", "backslashreplace").decode("ascii"),
+                       "it is not Unicode text (a lone surrogate)") from None
         if allowed and value not in allowed:
             choices = ", ".join(f'"{a}"' for a in allowed)
             raise FactError(f"fact '{name}' expects one of {choices}, got {_show(value)}")

@@ -223,6 +223,13 @@ def test_fact_of_the_wrong_type(fact, value, type_name, shown):
     assert re.search(rf"'{re.escape(fact)}'.*\b{re.escape(type_name)}\b.*{re.escape(shown)}", message)
 
 
+def test_a_text_that_is_not_unicode_is_a_bad_fact():
+    """JSON may spell a lone surrogate ("\\ud800"); it is no text a decision can carry."""
+    proc = evaluate('{"husstand": "enslig\\ud800"}', benefit="økonomisk_stønad", date="2024-06-03")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert re.search(r"'husstand'.*\btekst\b.*lone surrogate", one_line(proc))
+
+
 def test_prosent_over_100(tmp_path):
     (tmp_path / "mini.regel").write_text(PROSENT_RULES, "utf-8")
     ok = evaluate({"sykmeldingsgrad": 100}, "--rules", tmp_path, benefit="mini")
