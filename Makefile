@@ -46,7 +46,7 @@ clean:
 # bench/results.json and prints the table. BENCH_QUICK=1 make bench is a fast smoke run.
 BENCH_VENV := bench/.venv
 BENCH_STAMP := $(BENCH_VENV)/.installed
-.PHONY: bench
+.PHONY: bench bench-peak
 
 $(BENCH_STAMP): pyproject.toml bench/requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (set PYTHON=...)"; exit 1; }
@@ -56,3 +56,8 @@ $(BENCH_STAMP): pyproject.toml bench/requirements.txt
 
 bench: $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python bench/run.py
+
+# make bench-peak: peak memory of one 10 M-case batch from a file (about 20 minutes on 2 cores);
+# merges batch_10m_peak_mib into bench/results.json. BENCH_PEAK_N sets another size.
+bench-peak: $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python bench/peak.py
