@@ -12,6 +12,7 @@ import collections
 import itertools
 import multiprocessing as mp
 import os
+import signal
 from collections.abc import Iterable, Iterator
 
 from attrs import frozen
@@ -55,6 +56,9 @@ def _run_one(rules, benefit, index, item) -> BatchResult:
 
 def _init_worker(root):
     global _RULES
+    # Ctrl-C reaches the whole process group: the parent stops the pool, a worker stays quiet
+    # (no KeyboardInterrupt traceback from each of them)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from .loader import load_rules
     _RULES = load_rules(root)
 
