@@ -51,7 +51,7 @@ from .errors import InputError, UnknownBenefitError
 from .jsonout import dumps
 
 STATE_VERSION = 1
-ROW_GROUP_SIZE = 8192   # rows per Parquet row group (and part file) unless --row-group-size
+ROW_GROUP_SIZE = 4096   # rows per Parquet row group (and part file); ~14 MB of decision JSON
 BLOCK = 512             # rows encoded and checkpointed at a time
 SMALL = 2000            # fewer cases than this are decided in this process (no pool start-up)
 ROWS_WITH_ERRORS = 3    # the exit code when the output is complete but some rows are errors
