@@ -177,7 +177,7 @@ def _verbaliser():
     return condition_explanation
 
 
-_EXPLAIN_CACHE_MAX = 100_000  # sentences kept per benefit; past it the memo starts over
+_EXPLAIN_CACHE_MAX = 20_000  # sentences kept per benefit (~10 MB); past it the memo starts over
 
 
 def _explain(compiled, ctx, env, decl, expr, result) -> str:
