@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 
 from attrs import frozen
 
-from .errors import RulelangError
+from .errors import InputError, RulelangError
 from .evaluator import evaluate
 from .jsonout import dumps
 
@@ -107,3 +107,40 @@ def evaluate_many(rules, benefit: str, cases: Iterable, workers: int | None = No
                 yield from pending.popleft().get()
         while pending:
             yield from pending.popleft().get()
+
+
+# -- the list form of `rulelang evaluate` (and of POST /v1/decisions): all or nothing
+
+class CaseError(RulelangError):
+    """A case of a list failed; carries the exit code the command line gives it."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def list_cases(data: list, date=None, error=InputError, no_date: str = "") -> list[dict]:
+    """The cases of a JSON array of `{"id", "date", "facts"}`, each checked for its shape;
+    `date` is the date of a case without one. Raises `error` naming the first bad case."""
+    items = []
+    for i, item in enumerate(data):
+        if not isinstance(item, dict) or "facts" not in item:
+            raise error(f"case {i + 1} of the list must be an object with \"facts\" "
+                        f"(and \"id\", \"date\")")
+        on = item.get("date") or date
+        if on is None:
+            raise error(f"case {i + 1} has no \"date\"{no_date}")
+        items.append({"id": item.get("id"), "date": on, "facts": item["facts"]})
+    return items
+
+
+def decide_list(rules, benefit: str, items: list, workers: int | None = 1) -> str:
+    """The decisions of `items` as one JSON array (a decision a line), in order; the first case
+    that fails raises `CaseError` and nothing is returned: never half an answer."""
+    results = []
+    for r in evaluate_many(rules, benefit, items, workers=workers):
+        if r.error is not None:
+            label = r.id if r.id is not None else r.index + 1
+            raise CaseError(f"case {label}: {r.error}", r.exit_code)
+        results.append(r.json)
+    return "[\n" + ",\n".join(results) + "\n]\n" if results else "[]\n"

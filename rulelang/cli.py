@@ -147,34 +147,18 @@ def cmd_evaluate(args) -> int:
 def _evaluate_list(args, rules, data: list, date) -> int:
     """The list-of-cases form: every case is checked first, then evaluated (on every core for a
     long list) and the decisions are written only when all succeeded: never half an answer."""
-    from .batch import evaluate_many
+    from .batch import decide_list, list_cases
     from .evaluator import evaluate
     from .textout import render
 
     if args.benefit not in rules.compiled:
         evaluate(rules, args.benefit, {}, date or "2000-01-01")  # raises UnknownBenefitError
-    items = []
-    for i, item in enumerate(data):
-        if not isinstance(item, dict) or "facts" not in item:
-            raise InputError(f"case {i + 1} of the list must be an object with \"facts\" "
-                             f"(and \"id\", \"date\")")
-        on = item.get("date") or date
-        if on is None:
-            raise InputError(f"case {i + 1} has no \"date\" and no --date was given")
-        items.append({"id": item.get("id"), "date": on, "facts": item["facts"]})
+    items = list_cases(data, date, no_date=" and no --date was given")
     if args.format == "text":
         out = [render(evaluate(rules, args.benefit, it["facts"], it["date"])) for it in items]
         sys.stdout.write("\n".join(out))
         return 0
-    workers = 1 if len(items) < 2000 else None
-    results = []
-    for r in evaluate_many(rules, args.benefit, items, workers=workers):
-        if r.error is not None:
-            label = r.id if r.id is not None else r.index + 1
-            print(f"rulelang: case {label}: {r.error}", file=sys.stderr)
-            return r.exit_code
-        results.append(r.json)
-    sys.stdout.write("[\n" + ",\n".join(results) + "\n]\n" if results else "[]\n")
+    sys.stdout.write(decide_list(rules, args.benefit, items, workers=1 if len(items) < 2000 else None))
     return 0
 
 

@@ -36,6 +36,7 @@ import sys
 import time
 from decimal import Decimal
 
+from .batch import CaseError
 from .errors import FactError, InputError, RulelangError, RuleEvalError, UnknownBenefitError
 from .apidoc import (LETTER_TYPES, benefit_summary, describe_benefit, openapi_document,
                      tree_version)
@@ -296,26 +297,11 @@ def decide_body(rules, benefit: str, body: bytes) -> tuple[str, int, str, str]:
 
 def decide_list(rules, benefit: str, data: list) -> str:
     """The list form, as `rulelang evaluate` with a JSON array prints it (cli._evaluate_list):
-    every case is checked first, then all are decided; the first failure fails the request."""
-    from .batch import evaluate_many
+    every case is checked first, then all are decided; the first failure fails the request.
+    In this process: a pool forked from a threaded server could deadlock; `--workers` scales."""
+    from .batch import decide_list as decide, list_cases
 
-    items = []
-    for i, item in enumerate(data):
-        if not isinstance(item, dict) or "facts" not in item:
-            raise BodyError(f"case {i + 1} of the list must be an object with \"facts\" "
-                            f"(and \"id\", \"date\")")
-        on = item.get("date") or None
-        if on is None:
-            raise BodyError(f"case {i + 1} has no \"date\"")
-        items.append({"id": item.get("id"), "date": on, "facts": item["facts"]})
-    results = []
-    # In this process: a pool forked from a threaded server could deadlock; `--workers` scales.
-    for r in evaluate_many(rules, benefit, items, workers=1):
-        if r.error is not None:
-            label = r.id if r.id is not None else r.index + 1
-            raise CaseError(f"case {label}: {r.error}", r.exit_code)
-        results.append(r.json)
-    return "[\n" + ",\n".join(results) + "\n]\n" if results else "[]\n"
+    return decide(rules, benefit, list_cases(data, error=BodyError), workers=1)
 
 
 def letter_body(rules, benefit: str, body: bytes) -> tuple[str, int, str, str]:
@@ -351,14 +337,6 @@ class BodyError(InputError):
 
 class BodyTooLarge(InputError):
     """The request body is longer than the service accepts."""
-
-
-class CaseError(RulelangError):
-    """A case of a list failed; carries the exit code the command line gives it."""
-
-    def __init__(self, message: str, exit_code: int):
-        super().__init__(message)
-        self.exit_code = exit_code
 
 
 async def _read_body(request, limit: int) -> bytes:
