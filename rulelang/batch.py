@@ -56,11 +56,30 @@ def _run_one(rules, benefit, index, item) -> BatchResult:
 
 def _init_worker(root):
     global _RULES
+    from .loader import load_rules
+    _RULES = load_rules(root)
+
+
+def _quiet_init(initializer, initargs):
     # Ctrl-C reaches the whole process group: the parent stops the pool, a worker stays quiet
     # (no KeyboardInterrupt traceback from each of them)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from .loader import load_rules
-    _RULES = load_rules(root)
+    initializer(*initargs)
+
+
+def ordered_pool(fn, tasks: Iterable, workers: int, initializer, initargs=()) -> Iterator:
+    """`fn(task)` for every task in worker processes (each set up once by `initializer`), the
+    results in task order. At most 2 tasks per worker are in flight (Pool.imap would read the
+    whole input at once), so memory stays constant however many tasks there are."""
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    with ctx.Pool(workers, initializer=_quiet_init, initargs=(initializer, initargs)) as pool:
+        pending = collections.deque()
+        for task in tasks:
+            pending.append(pool.apply_async(fn, (task,)))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 def _run_chunk(args):
@@ -96,17 +115,9 @@ def evaluate_many(rules, benefit: str, cases: Iterable, workers: int | None = No
             for i, item in enumerate(block):
                 yield _run_one(rules, benefit, start + i, item)
         return
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(rules.root,)) as pool:
-        # At most 2 chunks per worker in flight (Pool.imap would read the whole input at once);
-        # results are taken in submission order, so the output keeps the input order.
-        pending = collections.deque()
-        for start, block in _chunks(cases, chunk_size):
-            pending.append(pool.apply_async(_run_chunk, ((benefit, start, block),)))
-            if len(pending) >= 2 * workers:
-                yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
+    tasks = ((benefit, start, block) for start, block in _chunks(cases, chunk_size))
+    for results in ordered_pool(_run_chunk, tasks, workers, _init_worker, (rules.root,)):
+        yield from results
 
 
 # -- the list form of `rulelang evaluate` (and of POST /v1/decisions): all or nothing

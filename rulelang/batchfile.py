@@ -37,7 +37,6 @@ import itertools
 import json
 import os
 import shutil
-import signal
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -47,6 +46,7 @@ from pathlib import Path
 from attrs import frozen
 
 from . import caseio
+from .batch import ordered_pool
 from .errors import InputError, UnknownBenefitError
 from .jsonout import dumps
 
@@ -267,9 +267,6 @@ _WORKER: dict = {}   # in a pool process: the rules, the benefit and the encoder
 
 
 def _init_pool(root: str, benefit: str, spec: tuple) -> None:
-    # Ctrl-C reaches the whole process group: only the parent handles it (and stops the pool),
-    # so no worker prints a traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from .loader import load_rules
     _WORKER.update(rules=load_rules(root), benefit=benefit, enc=caseio.encoder(*spec))
 
@@ -284,18 +281,14 @@ def _pool_blocks(rules, benefit, cases, enc, start, workers) -> Iterator[Block]:
     """Blocks of BLOCK cases decided and encoded in worker processes (the encoding too: JSON
     to columns is a fair share of the work, which one process would not keep up with), in
     input order, with at most two blocks per worker in flight: constant memory."""
-    import multiprocessing as mp
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     spec = (enc.fmt, list(getattr(enc, "amount_ids", ())))
-    with ctx.Pool(workers, initializer=_init_pool, initargs=(rules.root, benefit, spec)) as pool:
-        pending: deque = deque()
+
+    def tasks():
+        nonlocal start
         while chunk := list(itertools.islice(cases, BLOCK)):
-            pending.append(pool.apply_async(_decide_chunk, ((start, chunk),)))
+            yield start, chunk
             start += len(chunk)
-            if len(pending) >= 2 * workers:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
+    yield from ordered_pool(_decide_chunk, tasks(), workers, _init_pool, (rules.root, benefit, spec))
 
 
 # Modules that take no part in reading cases, deciding them or writing the rows.

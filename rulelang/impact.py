@@ -37,7 +37,6 @@ from __future__ import annotations
 import collections
 import contextlib
 import itertools
-import multiprocessing as mp
 import os
 import sys
 import tempfile
@@ -48,6 +47,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import display
+from .batch import ordered_pool
 from .compiler import CompiledBenefit
 from .caseio import iter_cases
 from .decision import DENIED, GRANTED, UNDETERMINED
@@ -410,18 +410,9 @@ def _collect(parts, k: int, on_change) -> Summary:
 
 
 def _parallel(root_old, root_new, benefit, blocks, workers, k, on_change) -> Summary:
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(root_old, root_new, benefit)) as pool:
-        def results():
-            # At most 2 chunks per worker in flight, taken in submission order (as batch.py).
-            pending = collections.deque()
-            for block in blocks:
-                pending.append(pool.apply_async(_worker_chunk, ((block, k, on_change is not None),)))
-                if len(pending) >= 2 * workers:
-                    yield pending.popleft().get()
-            while pending:
-                yield pending.popleft().get()
-        return _collect(results(), k, on_change)
+    tasks = ((block, k, on_change is not None) for block in blocks)
+    parts = ordered_pool(_worker_chunk, tasks, workers, _init_worker, (root_old, root_new, benefit))
+    return _collect(parts, k, on_change)
 
 
 # -- the report
